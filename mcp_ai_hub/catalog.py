@@ -1,0 +1,275 @@
+"""The model catalog: manifests (data) validated by a schema, model-id and preset resolution.
+
+Ids are `provider/model`; a bare id known to exactly one provider is accepted; presets (names
+without a slash) resolve to their first candidate whose provider has a key; aggregators
+(fal, wavespeed, together) also accept ids outside the catalog.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .config import KEY_VARS, PROVIDERS, Settings
+from .errors import UnknownModel, UnsupportedCapability
+
+Capability = Literal["text", "image", "speech", "transcription", "video"]
+AGGREGATORS = ("fal", "wavespeed", "together")
+FEATURES = {
+    "vision", "reasoning", "web_search", "audio_input", "edit", "instructions", "dialogue", "audio_tags",
+    "timestamps", "diarize", "text_to_video", "image_to_video", "audio",
+}
+
+
+class Pricing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    input_per_mtok: float | None = Field(None, ge=0)
+    output_per_mtok: float | None = Field(None, ge=0)
+    cached_input_per_mtok: float | None = Field(None, ge=0)
+    per_image: float | None = Field(None, ge=0)
+    per_second: float | None = Field(None, ge=0)
+    per_minute: float | None = Field(None, ge=0)
+    per_1k_chars: float | None = Field(None, ge=0)
+    source: Literal["reference", "provider"] = "provider"
+
+
+class ModelEntry(BaseModel):
+    """One model of a provider manifest."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    api_id: str = ""
+    display_name: str = ""
+    capabilities: list[Capability] = Field(min_length=1)
+    context_window: int | None = Field(None, gt=0)
+    max_output_tokens: int | None = Field(None, gt=0)
+    default_max_tokens: int | None = Field(None, gt=0)
+    features: list[str] = []
+    reasoning_style: Literal["effort", "budget", "level", ""] = ""
+    deprecated: bool = False
+    deprecation_note: str = ""
+    notes: str = ""
+    voices: list[str] = []
+    default_voice: str = ""
+    voice_ids: dict[str, str] = {}
+    formats: list[str] = []
+    max_input_bytes: int | None = Field(None, gt=0)
+    pricing: Pricing | None = None
+
+    @field_validator("features")
+    @classmethod
+    def _known_features(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - FEATURES)
+        if unknown:
+            raise ValueError(f"unknown feature(s) {unknown}; known: {sorted(FEATURES)}")
+        return value
+
+    @property
+    def wire_id(self) -> str:
+        return self.api_id or self.id
+
+
+class ProviderManifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: Literal["openai", "anthropic", "gemini", "xai", "elevenlabs", "wavespeed", "fal", "together"]
+    display_name: str
+    key_env: list[str]
+    docs_url: str = ""
+    models: list[ModelEntry]
+
+
+class Preset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    capability: Capability
+    description: str
+    candidates: list[str] = Field(min_length=1)
+
+
+class PresetsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    defaults: dict[Capability, str]
+    presets: dict[str, Preset]
+
+
+class ManifestError(Exception):
+    """A manifest failed validation; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A model id resolved to a provider and (when the catalog knows it) its entry."""
+
+    provider: str
+    model: str  # the model id within the provider (catalog id, or the caller's id for aggregators)
+    entry: ModelEntry | None
+    preset: str = ""
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def wire_id(self) -> str:
+        return self.entry.wire_id if self.entry else self.model
+
+    def has_feature(self, feature: str) -> bool:
+        return bool(self.entry) and feature in self.entry.features
+
+
+def manifests_dir() -> Path:
+    """The manifests shipped inside the package, or the source tree's beside it."""
+    packaged = resources.files("mcp_ai_hub").joinpath("manifests")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "manifests"
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError(f"{path}: {exc}") from exc
+
+
+def _validate(model: type[BaseModel], data: dict, path: Path) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ManifestError(f"{path}: {problems}") from exc
+
+
+class Catalog:
+    """All manifests, indexed for resolution."""
+
+    def __init__(self, providers: dict[str, ProviderManifest], presets: PresetsFile):
+        self.providers = providers
+        self.presets = presets.presets
+        self.defaults = presets.defaults
+        self._by_full: dict[str, tuple[str, ModelEntry]] = {}
+        self._by_bare: dict[str, list[tuple[str, ModelEntry]]] = {}
+        for name, manifest in providers.items():
+            for entry in manifest.models:
+                self._add(name, entry)
+
+    def _add(self, provider: str, entry: ModelEntry) -> None:
+        self._by_full[f"{provider}/{entry.id}"] = (provider, entry)
+        self._by_bare.setdefault(entry.id, []).append((provider, entry))
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Catalog:
+        """Load and validate every manifest; raise ManifestError naming the file and field."""
+        directory = directory or manifests_dir()
+        providers: dict[str, ProviderManifest] = {}
+        for name in PROVIDERS:
+            path = directory / "providers" / f"{name}.toml"
+            if not path.is_file():
+                raise ManifestError(f"{path}: missing manifest for provider {name!r}")
+            manifest = _validate(ProviderManifest, _load_toml(path), path)
+            if manifest.provider != name:
+                raise ManifestError(f"{path}: field provider: is {manifest.provider!r}, expected {name!r}")
+            if tuple(manifest.key_env) != KEY_VARS[name]:
+                raise ManifestError(f"{path}: field key_env: expected {list(KEY_VARS[name])}")
+            seen: set[str] = set()
+            for i, entry in enumerate(manifest.models):
+                if entry.id in seen:
+                    raise ManifestError(f"{path}: field models.{i}.id: duplicate id {entry.id!r}")
+                seen.add(entry.id)
+            providers[name] = manifest
+        presets_path = directory / "presets.toml"
+        presets = _validate(PresetsFile, _load_toml(presets_path), presets_path)
+        catalog = cls(providers, presets)
+        catalog._check_presets(presets_path)
+        return catalog
+
+    def _check_presets(self, path: Path) -> None:
+        for name, preset in self.presets.items():
+            if "/" in name:
+                raise ManifestError(f"{path}: field presets.{name}: a preset name has no slash")
+            for i, candidate in enumerate(preset.candidates):
+                found = self._by_full.get(candidate)
+                if not found:
+                    raise ManifestError(f"{path}: field presets.{name}.candidates.{i}: unknown model {candidate!r}")
+                if preset.capability not in found[1].capabilities:
+                    raise ManifestError(
+                        f"{path}: field presets.{name}.candidates.{i}: {candidate} lacks {preset.capability!r}"
+                    )
+        for capability, preset_name in self.defaults.items():
+            if preset_name not in self.presets and preset_name not in self._by_full:
+                raise ManifestError(f"{path}: field defaults.{capability}: unknown preset {preset_name!r}")
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def entries(self) -> list[tuple[str, ModelEntry]]:
+        return [(p, e) for p, m in self.providers.items() for e in m.models]
+
+    def find(self, full_id: str) -> tuple[str, ModelEntry] | None:
+        return self._by_full.get(full_id)
+
+    def resolve(self, model: str, capability: str, settings: Settings) -> Resolved:
+        """Resolve a model id, bare id, preset or "" (the capability's default) for a capability."""
+        model = model.strip()
+        if not model:
+            model = settings.default_model(capability) or self.defaults.get(capability, "")
+            if not model:
+                raise UnknownModel(f"no default model for {capability}", hint="Pass model; see list_models")
+        resolved = self._resolve_any(model, settings)
+        if resolved.entry and capability not in resolved.entry.capabilities:
+            others = ", ".join(self.suggest_for(capability, resolved.provider)[:4])
+            raise UnsupportedCapability(
+                f"{resolved.full_id} does not do {capability}",
+                hint=f"Pick a {capability} model, e.g. {others}" if others else "See list_models",
+            )
+        return resolved
+
+    def _resolve_any(self, model: str, settings: Settings) -> Resolved:
+        if model in self.presets:
+            return self.resolve_preset(model, settings)
+        if model in self._by_full:
+            provider, entry = self._by_full[model]
+            return Resolved(provider, entry.id, entry)
+        prefix, _, rest = model.partition("/")
+        bare = self._by_bare.get(model, [])
+        if len(bare) == 1:
+            provider, entry = bare[0]
+            return Resolved(provider, entry.id, entry)
+        if len(bare) > 1:
+            choices = ", ".join(f"{p}/{e.id}" for p, e in bare)
+            raise UnknownModel(f"{model!r} is ambiguous", hint=f"Use one of {choices}")
+        if prefix in AGGREGATORS and rest:
+            return Resolved(prefix, rest, None)
+        close = difflib.get_close_matches(model, list(self._by_full) + list(self._by_bare) + list(self.presets), 4)
+        hint = f"Did you mean {', '.join(close)}?" if close else "See list_models for the ids"
+        raise UnknownModel(f"unknown model {model!r}", hint=hint)
+
+    def resolve_preset(self, name: str, settings: Settings) -> Resolved:
+        """The first candidate whose provider has a key (else the first, so the error names its key)."""
+        preset = self.presets[name]
+        chosen = next(
+            (c for c in preset.candidates if settings.has_key(self._by_full[c][0])), preset.candidates[0]
+        )
+        provider, entry = self._by_full[chosen]
+        return Resolved(provider, entry.id, entry, preset=name)
+
+    def suggest_for(self, capability: str, provider: str = "") -> list[str]:
+        ids = [f"{p}/{e.id}" for p, e in self.entries() if capability in e.capabilities and not e.deprecated]
+        return sorted(ids, key=lambda i: (not i.startswith(provider + "/"), i)) if provider else ids
+
+    def merge_live(self, provider: str, live_ids: list[str]) -> list[str]:
+        """Add models a provider lists live but the catalog lacks; return the added ids."""
+        added = []
+        known = {e.id for e in self.providers[provider].models} | {e.api_id for e in self.providers[provider].models}
+        for model_id in live_ids:
+            if model_id and model_id not in known:
+                known.add(model_id)
+                added.append(model_id)
+        return added
+

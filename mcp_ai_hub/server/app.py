@@ -1,0 +1,59 @@
+"""Builds the MCPServer: instructions, lifespan (the Hub), and every tool module's registration."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from mcp.server.mcpserver import MCPServer
+
+from .. import __version__
+from ..catalog import Catalog
+from ..config import Settings
+from ..hub import Hub
+from . import models_tools
+
+log = logging.getLogger("mcp_ai_hub.server")
+
+INSTRUCTIONS = """\
+mcp-ai-hub gives you other AIs: generate_text, generate_image, synthesize_speech, transcribe_audio,
+generate_video, on OpenAI, Anthropic, Gemini, xAI, ElevenLabs, WaveSpeed, fal and Together.
+- Pick a model with list_models (capability=..., available_only=true). `model` takes a provider/model id
+  or a preset such as best-code, best-reasoning, cheap-text, best-image, fast-image, best-tts, best-stt,
+  best-video; leave it empty for the capability's default.
+- Generated files are saved on the server's disk (absolute paths in every result) and readable as
+  media:// resources. Local input files must be inside the allowed input directories.
+- Long work (video, queued image/audio) is a job: the tool waits up to wait_seconds, then returns the
+  job; call get_job(job_id, wait_seconds=...) to keep waiting, or read jobs://{job_id}.
+- Errors start with a [code] and say what to do next.
+"""
+
+# each module has `register(mcp, hub)`; later issues add theirs here
+TOOL_MODULES = [models_tools]
+
+
+def build_server(settings: Settings | None = None, catalog: Catalog | None = None) -> MCPServer:
+    """A server over the given (or environment's) settings; manifests are validated here."""
+    settings = settings or Settings.load()
+    catalog = catalog or Catalog.load()
+
+    hub = Hub(settings, catalog)
+
+    @asynccontextmanager
+    async def lifespan(_server: MCPServer) -> AsyncIterator[Hub]:
+        try:
+            yield hub
+        finally:
+            await hub.aclose()
+
+    mcp = MCPServer(
+        "mcp-ai-hub", title="AI Hub", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan,
+        website_url="https://github.com/mcp-ai-hub/mcp-ai-hub",
+    )
+    for module in TOOL_MODULES:
+        module.register(mcp, hub)
+    for tool in list(mcp._tool_manager.list_tools()):
+        if tool.name not in settings.tools:  # AI_HUB_TOOLS enables a subset
+            mcp.remove_tool(tool.name)
+    return mcp

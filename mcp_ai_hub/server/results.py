@@ -1,0 +1,59 @@
+"""Turning hub outcomes into MCP results: structured content plus a short text, and `isError`
+results whose text starts with `[code]`. Every text passes through key redaction."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec
+
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult, ContentBlock, TextContent
+
+from ..errors import HubError, redact
+from ..hub import Hub
+
+log = logging.getLogger("mcp_ai_hub.server")
+P = ParamSpec("P")
+
+
+def hub_of(ctx: Context) -> Hub:
+    """The server's Hub, as the lifespan hands it to each request."""
+    return ctx.request_context.lifespan_context
+
+
+def ok(text: str, structured: dict[str, Any], extra: list[ContentBlock] | None = None, *, hub: Hub) -> CallToolResult:
+    blocks: list[ContentBlock] = [TextContent(type="text", text=redact(text, hub.settings.secrets()))]
+    return CallToolResult(content=blocks + list(extra or []), structured_content=structured)
+
+
+def error(err: HubError, hub: Hub | None) -> CallToolResult:
+    secrets = hub.settings.secrets() if hub else []
+    return CallToolResult(content=[TextContent(type="text", text=redact(err.render(), secrets))], is_error=True)
+
+
+def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Awaitable[CallToolResult]]:
+    """Wrap a tool so a HubError becomes an `isError` result and a bug a redacted internal error."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
+        ctx = next((a for a in list(args) + list(kwargs.values()) if isinstance(a, Context)), None)
+        hub = None
+        try:
+            hub = hub_of(ctx) if ctx is not None else None
+            return await fn(*args, **kwargs)
+        except HubError as exc:
+            return error(exc, hub)
+        except Exception as exc:
+            secrets = hub.settings.secrets() if hub else []
+            log.error("tool %s failed: %s", fn.__name__, redact(repr(exc), secrets), exc_info=False)
+            text = f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); see the server log"
+            return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+    return wrapper
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)

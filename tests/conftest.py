@@ -1,0 +1,112 @@
+"""Shared fixtures: the no-internet guard, the loopback fake cloud, and MCP clients of the hub
+in both protocol generations."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeCloud
+
+
+class NetworkGuardError(RuntimeError):
+    pass
+
+
+def _is_loopback(address: object) -> bool:
+    if not isinstance(address, tuple):  # unix sockets and the like
+        return True
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _is_loopback(address):
+        raise NetworkGuardError(f"test tried to reach a non-loopback address: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if not _is_loopback(address):
+        raise NetworkGuardError(f"test tried to reach a non-loopback address: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def cloud() -> FakeCloud:
+    cloud = FakeCloud().start()
+    yield cloud
+    cloud.stop()
+
+
+@pytest.fixture
+def fakes(cloud: FakeCloud) -> FakeCloud:
+    cloud.reset()
+    yield cloud
+    cloud.reset()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A working directory for the hub with its own output and state dirs."""
+    (tmp_path / "work").mkdir()
+    return tmp_path / "work"
+
+
+@pytest.fixture
+def hub_env(fakes: FakeCloud, workdir: Path) -> Callable[..., dict[str, str]]:
+    """`hub_env("openai", ...)`: an environment pointing at the fakes with keys for those providers."""
+
+    def make(*providers: str, **extra: str) -> dict[str, str]:
+        env = fakes.env(*providers) if providers else {k: v for k, v in fakes.env().items() if "KEY" not in k}
+        env.update({"AI_HUB_STATE_DIR": str(workdir / "state"), "HOME": str(workdir)})
+        env.update(extra)
+        return env
+
+    return make
+
+
+@pytest.fixture(params=["auto", "legacy"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Both protocol generations: 2026-07-28 (auto) and the initialize handshake (legacy)."""
+    return request.param
+
+
+@pytest.fixture
+def connect(workdir: Path, mode: str):
+    """`async with connect(env) as client`: an in-memory MCP client of a hub built from `env`."""
+    from mcp import Client
+
+    from mcp_ai_hub.config import Settings
+    from mcp_ai_hub.server import build_server
+
+    @asynccontextmanager
+    async def open_client(env: dict[str, str], **client_kwargs) -> AsyncIterator[Client]:
+        server = build_server(Settings.load(environ=env, cwd=workdir))
+        async with Client(server, mode=mode, **client_kwargs) as client:
+            yield client
+
+    return open_client

@@ -1,0 +1,37 @@
+"""Fake ElevenLabs: `xi-api-key` auth, `{"detail": {"status", "message"}}` bodies, `GET /v1/models` array."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .base import FakeProvider, Recorded
+
+
+def elevenlabs_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"detail": {"status": code, "message": message}}, status)
+
+
+class FakeElevenLabs(FakeProvider):
+    name = "elevenlabs"
+
+    def auth_ok(self, request: Recorded) -> bool:
+        return request.headers.get("xi-api-key") == self.key
+
+    def auth_error(self) -> Response:
+        return elevenlabs_error(401, "invalid_api_key", "Invalid API key")
+
+    def base_routes(self) -> list[Route]:
+        return [Route("/v1/models", self.models, methods=["GET"])]
+
+    async def models(self, request: Request) -> Response:
+        return JSONResponse([
+            {"model_id": "eleven_v3", "name": "Eleven v3", "can_do_text_to_speech": True,
+             "can_do_voice_conversion": False, "languages": [{"language_id": "en", "name": "English"}]},
+            {"model_id": "eleven_live_only", "name": "Live only", "can_do_text_to_speech": True,
+             "can_do_voice_conversion": False, "languages": []},
+        ])
+
+    def hub_env(self) -> dict[str, str]:
+        return {"ELEVENLABS_API_KEY": self.key, "ELEVENLABS_BASE_URL": self.base_url}
