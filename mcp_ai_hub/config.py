@@ -44,6 +44,7 @@ BASE_URL_DEFAULTS: dict[str, str] = {
 }
 
 DEFAULT_INLINE_MAX_BYTES = 1_000_000
+DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024**3
 
 
 def parse_dotenv(text: str) -> dict[str, str]:
@@ -80,6 +81,7 @@ class Settings:
     state_dir: Path
     input_dirs: tuple[Path, ...]
     inline_max_bytes: int
+    max_output_bytes: int
     providers: tuple[str, ...]
     tools: tuple[str, ...]
     job_retention_days: float
@@ -120,6 +122,7 @@ class Settings:
             state_dir=state_dir,
             input_dirs=input_dirs,
             inline_max_bytes=_int(env.get("AI_HUB_INLINE_MAX_BYTES"), DEFAULT_INLINE_MAX_BYTES),
+            max_output_bytes=_int(env.get("AI_HUB_MAX_OUTPUT_BYTES"), DEFAULT_MAX_OUTPUT_BYTES),
             providers=providers or PROVIDERS,
             tools=tools or TOOLS,
             job_retention_days=_float(env.get("AI_HUB_JOB_RETENTION_DAYS"), 7.0),

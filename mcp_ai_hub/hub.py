@@ -13,6 +13,7 @@ from .catalog import Catalog
 from .config import KEY_VARS, PROVIDERS, Settings
 from .errors import MissingApiKey, UnsupportedCapability
 from .http import Http
+from .media import MediaStore
 
 
 class Hub:
@@ -23,6 +24,7 @@ class Hub:
         self.catalog = catalog
         self.http = http or Http()
         self.live_models: dict[str, list[LiveModel]] = {}  # merged by list_models(refresh=true)
+        self.media = MediaStore(settings)
 
     def key(self, provider: str) -> str:
         """The provider's API key, or MissingApiKey naming the variable to set."""

@@ -88,7 +88,7 @@ class FakeProvider:
     """Base of every provider fake; subclasses set `name`, `auth_ok`, `auth_error` and `base_routes`."""
 
     name = ""
-    public_prefixes: tuple[str, ...] = ()  # paths served without auth (e.g. a CDN)
+    public_prefixes: tuple[str, ...] = ("/cdn/",)  # paths served without auth (a CDN)
 
     def __init__(self) -> None:
         self.key = f"fake-{self.name}-key-0123456789abcdef"
@@ -97,7 +97,9 @@ class FakeProvider:
         self.state: dict[str, Any] = {}
         self.base_url = ""  # http://127.0.0.1:PORT, set when served
         self.disconnects: list[str] = []  # paths whose client went away mid-response
-        self.router = Router(routes=self.base_routes() + self._capability_routes())
+        self.files: dict[str, tuple[bytes, str]] = {}  # name -> (bytes, content type), served at /cdn/{name}
+        cdn = Route("/cdn/{name:path}", self._cdn, methods=["GET"])
+        self.router = Router(routes=self.base_routes() + self._capability_routes() + [cdn])
 
     # --- to override -------------------------------------------------------------------------
     def auth_ok(self, request: Recorded) -> bool:
@@ -119,7 +121,20 @@ class FakeProvider:
         self.faults.append(fault)
         return fault
 
+    def publish(self, name: str, data: bytes, content_type: str) -> str:
+        """Serve `data` at a public (no auth) URL on this fake, as a provider's CDN would."""
+        self.files[name] = (data, content_type)
+        return self.url(f"/cdn/{name}")
+
+    async def _cdn(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in self.files:
+            return Response(b"not found", 404)
+        data, ctype = self.files[name]
+        return Response(data, 200, media_type=ctype)
+
     def reset(self) -> None:
+        self.files.clear()
         self.requests.clear()
         self.faults.clear()
         self.state.clear()
@@ -173,7 +188,7 @@ class FakeProvider:
                 await response(scope, receive, send)
                 return
 
-        if not rec.path.startswith(self.public_prefixes or ("\0",)) and not self.auth_ok(rec):
+        if not rec.path.startswith(self.public_prefixes) and not self.auth_ok(rec):
             await self.auth_error()(scope, receive, send)
             return
 

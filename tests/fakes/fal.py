@@ -21,7 +21,6 @@ def fal_error(status: int, detail: object, error_type: str = "") -> JSONResponse
 
 class FakeFal(FakeProvider):
     name = "fal"
-    public_prefixes = ("/cdn/",)
 
     def auth_ok(self, request: Recorded) -> bool:
         return request.headers.get("authorization") == f"Key {self.key}"

@@ -17,7 +17,6 @@ def envelope(data: Any, code: int = 200, message: str = "success") -> JSONRespon
 
 class FakeWaveSpeed(FakeProvider):
     name = "wavespeed"
-    public_prefixes = ("/cdn/",)
 
     def auth_ok(self, request: Recorded) -> bool:
         return request.headers.get("authorization") == f"Bearer {self.key}"
