@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mcp-ai-hub: invalid manifest: {exc}", file=sys.stderr)
         return 2
     if args.transport == "http":
+        sys.stdout = sys.stderr  # uvicorn's access log defaults to stdout; keep every log on stderr
         server.run("streamable-http", host=args.host, port=args.port, streamable_http_path="/mcp")
     else:
         server.run()
