@@ -78,8 +78,8 @@ def status_error(api: ProviderApi, status: int, body: bytes, headers: Mapping[st
         err = cls(f"{api.name} returned HTTP {status}", hint=HINTS.get(cls, ""))
     err.provider = err.provider or api.name
     err.status = err.status if err.status is not None else status
-    if getattr(err, "retry_after", None) is None:
-        err.retry_after = retry_after_seconds(headers)  # type: ignore[attr-defined]
+    if err.retry_after is None:
+        err.retry_after = retry_after_seconds(headers)
     return err
 
 
@@ -201,13 +201,13 @@ class Http:
             body = await _read_capped(response)
             await response.aclose()
             err = status_error(api, response.status_code, body, response.headers)
-            wait = getattr(err, "retry_after", None)
-            if _retryable(retry, response.status_code) and attempt < MAX_ATTEMPTS:
-                if wait is None or wait <= MAX_RETRY_WAIT:
-                    delay = _backoff(attempt, wait)
-                    log.info("%s HTTP %s; retry %d in %.1fs", api.name, response.status_code, attempt, delay)
-                    await anyio.sleep(delay)
-                    continue
+            wait = err.retry_after
+            may_retry = _retryable(retry, response.status_code) and attempt < MAX_ATTEMPTS
+            if may_retry and (wait is None or wait <= MAX_RETRY_WAIT):
+                delay = _backoff(attempt, wait)
+                log.info("%s HTTP %s; retry %d in %.1fs", api.name, response.status_code, attempt, delay)
+                await anyio.sleep(delay)
+                continue
             if wait and isinstance(err, ProviderError) and "retry after" not in err.hint:
                 err.hint = (err.hint + "; " if err.hint else "") + f"retry after {wait:.0f}s"
             raise err

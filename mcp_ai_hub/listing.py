@@ -94,7 +94,7 @@ async def refresh(hub: Hub, provider: str = "") -> dict[str, str]:
         except HubError as exc:
             errors[name] = redact(exc.render(), hub.settings.secrets())
             return
-        except Exception as exc:  # a malformed listing must not hide the other providers
+        except Exception as exc:  # noqa: BLE001 - a malformed listing must not hide the other providers
             log.warning("live listing of %s failed: %s", name, type(exc).__name__)
             errors[name] = f"[provider_bad_request] unexpected listing from {name}: {type(exc).__name__}"
             return

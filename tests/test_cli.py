@@ -11,7 +11,7 @@ from mcp_ai_hub import __version__
 
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mcp_ai_hub", *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "mcp_ai_hub", *args], capture_output=True, text=True, timeout=60, check=False,
                           env=env, cwd=cwd)
 
 
@@ -38,3 +38,17 @@ def test_models_json_filters(tmp_path):
     data = json.loads(out.stdout)
     assert data["models"] and all("transcription" in m["capabilities"] for m in data["models"])
     assert {m["provider"] for m in data["models"]} >= {"openai", "elevenlabs", "gemini", "fal"}
+
+
+def test_registry_entry_matches_the_package():
+    from mcp_ai_hub.catalog import manifests_dir
+    from mcp_ai_hub.config import KEY_VARS
+
+    entry = json.loads((manifests_dir() / "server.json").read_text())
+    package = entry["packages"][0]
+    assert entry["version"] == package["version"] == __version__
+    declared = {v["name"] for v in package["environmentVariables"]}
+    assert {names[0] for names in KEY_VARS.values()} <= declared
+    for client in ("cursor.json", "claude-code.json"):
+        config = json.loads((manifests_dir() / "clients" / client).read_text())
+        assert config["mcpServers"]["ai-hub"]["args"] == ["mcp-ai-hub"]

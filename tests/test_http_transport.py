@@ -24,7 +24,8 @@ async def test_streamable_http_transport_lists_tools_and_calls_them(workdir, hub
     from mcp import Client
 
     port = free_port()
-    proc = subprocess.Popen([hub_command(), "--transport", "http", "--port", str(port)], cwd=workdir,
+    proc = subprocess.Popen(  # noqa: ASYNC220 - spawning is instant; the wait below is async
+       [hub_command(), "--transport", "http", "--port", str(port)], cwd=workdir,
                             env=child_env(workdir, hub_env()), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30

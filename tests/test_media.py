@@ -6,6 +6,7 @@ import base64
 import os
 
 import pytest
+from mcp.shared.exceptions import MCPError
 
 from mcp_ai_hub.config import Settings
 from mcp_ai_hub.errors import FileNotAllowed, InvalidArgument, OutputTooLarge
@@ -101,7 +102,7 @@ async def test_media_resource_serves_the_file_with_its_mime_type(connect, hub_en
     async with connect(env) as client:
         read = await client.read_resource("media://20260101-000000-fal-abcd1234.png")
         templates = await client.list_resource_templates()
-        with pytest.raises(Exception):
+        with pytest.raises(MCPError):
             await client.read_resource("media://..%2Fsecret")
     content = read.contents[0]
     assert content.mime_type == "image/png"

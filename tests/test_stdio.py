@@ -22,8 +22,12 @@ def hub_command() -> str:
 
 
 def child_env(workdir: Path, extra: dict[str, str]) -> dict[str, str]:
+    """The environment of a spawned server. Any request to a non-loopback host goes to a dead proxy
+    on loopback and fails: the network guard for child processes."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "SYSTEMROOT", "TMPDIR")}
-    return {**keep, "HOME": str(workdir), "AI_HUB_STATE_DIR": str(workdir / "state"), **extra}
+    guard = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9",
+             "NO_PROXY": "127.0.0.1,localhost"}
+    return {**keep, **guard, "HOME": str(workdir), "AI_HUB_STATE_DIR": str(workdir / "state"), **extra}
 
 
 async def test_installed_command_serves_tools_over_stdio_with_zero_keys(workdir, hub_env):

@@ -46,7 +46,7 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
             return await fn(*args, **kwargs)
         except HubError as exc:
             return error(exc, hub)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a bug must still give a clean, redacted result
             secrets = hub.settings.secrets() if hub else []
             log.error("tool %s failed: %s", fn.__name__, redact(repr(exc), secrets), exc_info=False)
             text = f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); see the server log"

@@ -17,7 +17,7 @@ def anthropic_error(status: int, type_: str, message: str) -> JSONResponse:
 
 class FakeAnthropic(FakeProvider):
     name = "anthropic"
-    model_ids = ["claude-opus-4-6", "claude-sonnet-4-6", "claude-live-only-9"]
+    model_ids = ("claude-opus-4-6", "claude-sonnet-4-6", "claude-live-only-9")
 
     def auth_ok(self, request: Recorded) -> bool:
         key_ok = request.headers.get("x-api-key") == self.key or request.headers.get("authorization") == f"Bearer {self.key}"

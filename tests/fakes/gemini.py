@@ -16,13 +16,13 @@ def gemini_error(code: int, status: str, message: str, details: list | None = No
 
 class FakeGemini(FakeProvider):
     name = "gemini"
-    models_data = [
+    models_data = (
         {"name": "models/gemini-2.5-flash", "displayName": "Gemini 2.5 Flash", "inputTokenLimit": 1048576,
          "supportedGenerationMethods": ["generateContent", "countTokens"]},
         {"name": "models/imagen-4.0-generate-001", "displayName": "Imagen 4", "supportedGenerationMethods": ["predict"]},
         {"name": "models/gemini-live-only-9", "displayName": "Live only", "inputTokenLimit": 32768,
          "supportedGenerationMethods": ["generateContent"]},
-    ]
+    )
 
     def auth_ok(self, request: Recorded) -> bool:
         return request.headers.get("x-goog-api-key") == self.key or request.param("key") == self.key

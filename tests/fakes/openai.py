@@ -16,7 +16,7 @@ def openai_error(status: int, message: str, type_: str, code: str | None = None,
 class FakeOpenAI(FakeProvider):
     name = "openai"
     prefix = "/v1"
-    model_ids = ["gpt-5.2", "gpt-4.1-mini", "gpt-image-1.5", "o9-live-only"]
+    model_ids = ("gpt-5.2", "gpt-4.1-mini", "gpt-image-1.5", "o9-live-only")
 
     def auth_ok(self, request: Recorded) -> bool:
         return request.headers.get("authorization") == f"Bearer {self.key}"

@@ -9,7 +9,7 @@ from .openai import FakeOpenAI
 
 class FakeXai(FakeOpenAI):
     name = "xai"
-    model_ids = ["grok-4", "grok-3-mini", "grok-live-only"]
+    model_ids = ("grok-4", "grok-3-mini", "grok-live-only")
 
     def auth_error(self) -> Response:
         return JSONResponse({"code": "Client specified an invalid argument",
