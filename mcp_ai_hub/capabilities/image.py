@@ -169,7 +169,7 @@ def build_request(
         output_format=fmt, wait_seconds=wait_seconds, provider_options=dict(provider_options or {}),
     )
     if input_images and resolved.entry is not None and not resolved.has_feature("edit"):
-        editors = [m for m in hub.catalog.suggest_for("image") if (f := hub.catalog.find(m)) and "edit" in f[1].features]
+        editors = [m for m in hub.catalog.suggest_for("image", resolved.provider) if (f := hub.catalog.find(m)) and "edit" in f[1].features]
         raise refuse(request, "input_images", why=f"{resolved.full_id} does not edit images",
                      hint=f"Use a model that does, e.g. {', '.join(editors[:4])}")
     for i, value in enumerate(input_images):

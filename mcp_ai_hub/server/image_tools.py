@@ -18,7 +18,14 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from ..capabilities.image import DEFAULT_WAIT_SECONDS, MAX_N, ImageJob, ImageResult, build_request
+from ..capabilities.image import (
+    DEFAULT_WAIT_SECONDS,
+    MAX_N,
+    MAX_WAIT_SECONDS,
+    ImageJob,
+    ImageResult,
+    build_request,
+)
 from ..errors import UnsupportedCapability
 from ..hub import Hub
 from .media_blocks import media_blocks
@@ -123,16 +130,18 @@ def register(mcp: MCPServer, hub: Hub) -> None:
                                                 "aggregator-image); empty for the default")] = "",
         size: Annotated[str, Field(description="WIDTHxHEIGHT, e.g. 1024x1024; empty for the model's default")] = "",
         aspect_ratio: Annotated[str, Field(description="W:H such as 16:9; instead of size")] = "",
-        n: Annotated[int, Field(ge=1, le=MAX_N, description="Number of images")] = 1,
+        n: Annotated[int, Field(description="Number of images", json_schema_extra={"minimum": 1, "maximum": MAX_N})] = 1,
         quality: Annotated[str, Field(description="low, medium, high or auto (OpenAI); empty for default")] = "",
-        seed: Annotated[int, Field(ge=-1, description="Seed for reproducible output; -1 for none")] = -1,
+        seed: Annotated[int, Field(description="Seed for reproducible output; -1 for none",
+                                   json_schema_extra={"minimum": -1})] = -1,
         negative_prompt: Annotated[str, Field(description="What to keep out of the image (Together)")] = "",
         input_images: Annotated[list[str], Field(description="Images to edit or start from: local paths "
                                                              "(inside the allowed input dirs), URLs or data URIs")] = [],
         output_format: Annotated[str, Field(description="png, jpeg or webp; empty for the model's default",
                                             json_schema_extra={"enum": ["", "png", "jpeg", "webp"]})] = "",
-        wait_seconds: Annotated[float, Field(ge=0, le=3600, description="For queued providers (fal, WaveSpeed): "
-                                                                        "how long to wait before returning the job")]
+        wait_seconds: Annotated[float, Field(description="For queued providers (fal, WaveSpeed): how long to wait "
+                                                        "before returning the job", json_schema_extra={
+                                                            "minimum": 0, "maximum": MAX_WAIT_SECONDS})]
         = DEFAULT_WAIT_SECONDS,
         provider_options: Annotated[dict[str, Any], Field(description="Provider-specific fields merged into "
                                                                       "the request body")] = {},
