@@ -154,3 +154,13 @@ async def test_gemini_missing_key_names_both_variables(connect, hub_env):
         result = await client.call_tool("generate_image", {"prompt": "p", "model": "gemini/imagen-4"})
     text = error_text(result)
     assert text.startswith("[missing_api_key]") and "GEMINI_API_KEY or GOOGLE_API_KEY" in text
+
+
+async def test_native_model_fetches_url_inputs_and_sends_them_inline(connect, hub_env, fakes):
+    fake = fakes["gemini"]
+    url = fake.publish("ref", samples.jpeg(6, 6), "image/jpeg")  # no extension: the type comes from the bytes
+    async with connect(hub_env("gemini")) as client:
+        result = await client.call_tool("generate_image", {"prompt": "in this style", "input_images": [url],
+                                                           "model": "gemini/gemini-3-pro-image-preview"})
+    assert not result.is_error, result.content
+    assert fake.state["inline_inputs"] == [("image/jpeg", samples.jpeg(6, 6))]

@@ -183,3 +183,13 @@ async def test_an_input_outside_the_allowed_dirs_is_refused(connect, hub_env, fa
                                                            "input_images": [str(outside)]})
     assert error_text(result).startswith("[file_not_allowed]")
     assert fakes["openai"].calls("/v1/images") == []
+
+
+async def test_an_input_image_url_is_fetched_and_sent_as_a_file(connect, hub_env, fakes):
+    fake = fakes["openai"]
+    url = fake.publish("inputs/room.jpg", samples.jpeg(8, 8), "image/jpeg")
+    async with connect(hub_env("openai")) as client:
+        result = await client.call_tool("generate_image", {"prompt": "paint the walls", "model": "openai/gpt-image-1.5",
+                                                           "input_images": [url]})
+    assert not result.is_error, result.content
+    assert fake.calls("/v1/images/edits")[0].multipart()["image"] == ("room.jpg", "image/jpeg", samples.jpeg(8, 8))

@@ -7,7 +7,13 @@ import base64
 
 import pytest
 
-from mcp_ai_hub.capabilities.image import ImageRequest, nearest_ratio, parse_aspect_ratio, parse_size, size_for_ratio
+from mcp_ai_hub.capabilities.image import (
+    ImageRequest,
+    nearest_ratio,
+    parse_aspect_ratio,
+    parse_size,
+    size_for_ratio,
+)
 from mcp_ai_hub.catalog import Catalog
 from mcp_ai_hub.config import Settings
 from mcp_ai_hub.errors import InvalidArgument, ProviderUnavailable

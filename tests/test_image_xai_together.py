@@ -150,3 +150,10 @@ async def test_together_refusals_and_safety_errors(connect, hub_env, fakes, work
     assert "does not edit images (parameter input_images, provider together)" in error_text(no_edit)
     assert "FLUX.1-kontext-pro" in error_text(no_edit) or "gpt-image" in error_text(no_edit)
     assert len(fakes["together"].calls("/v1/images")) == 1
+
+
+async def test_together_missing_key(connect, hub_env, fakes):
+    async with connect(hub_env("xai")) as client:
+        result = await client.call_tool("generate_image", {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro"})
+    assert error_text(result).startswith("[missing_api_key]") and "TOGETHER_API_KEY" in error_text(result)
+    assert fakes["together"].calls("/v1/images") == []

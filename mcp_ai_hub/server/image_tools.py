@@ -22,6 +22,7 @@ from ..capabilities.image import (
     DEFAULT_WAIT_SECONDS,
     MAX_N,
     MAX_WAIT_SECONDS,
+    OUTPUT_FORMATS,
     ImageJob,
     ImageResult,
     build_request,
@@ -50,6 +51,22 @@ negative_prompt: Together. input_images: OpenAI (edits), Gemini native (inline),
 (image_url). output_format: OpenAI png/jpeg/webp, Imagen png/jpeg, Together png/jpeg, xAI jpeg.
 provider_options is merged into the provider's request body (e.g. OpenAI background, Together steps,
 Imagen personGeneration under parameters)."""
+
+
+PARAMS = {
+    "prompt": "What to draw, or the edit to make to input_images",
+    "model": "provider/model id or preset (best-image, fast-image, aggregator-image); empty for the default",
+    "size": "WIDTHxHEIGHT, e.g. 1024x1024; empty for the model's default",
+    "aspect_ratio": "W:H such as 16:9, instead of size",
+    "n": "Number of images",
+    "quality": "low, medium, high or auto (OpenAI); empty for the default",
+    "seed": "Seed for reproducible output (Gemini native, Together); -1 for none",
+    "negative_prompt": "What to keep out of the image (Together)",
+    "input_images": "Images to edit or start from: local paths (inside the allowed input dirs), URLs or data URIs",
+    "output_format": "png, jpeg or webp; empty for the model's default",
+    "wait_seconds": "For queued providers (fal, WaveSpeed): how long to wait before returning the job",
+    "provider_options": "Provider-specific fields merged into the request body",
+}
 
 
 class MediaOut(BaseModel):
@@ -93,7 +110,7 @@ async def with_heartbeat(ctx: Context, label: str, work: Awaitable[T]) -> T:
         tg.start_soon(beat)
         try:
             outcome.append(await work)
-        except Exception as exc:  # raised after the group closes, so it is not wrapped in a group
+        except Exception as exc:  # noqa: BLE001 - re-raised after the group closes, so not wrapped in a group
             failure.append(exc)
         finally:
             tg.cancel_scope.cancel()
@@ -125,26 +142,21 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @tool_errors
     async def generate_image(
         ctx: Context,
-        prompt: Annotated[str, Field(description="What to draw, or the edit to make to input_images")],
-        model: Annotated[str, Field(description="provider/model id or preset (best-image, fast-image, "
-                                                "aggregator-image); empty for the default")] = "",
-        size: Annotated[str, Field(description="WIDTHxHEIGHT, e.g. 1024x1024; empty for the model's default")] = "",
-        aspect_ratio: Annotated[str, Field(description="W:H such as 16:9; instead of size")] = "",
-        n: Annotated[int, Field(description="Number of images", json_schema_extra={"minimum": 1, "maximum": MAX_N})] = 1,
-        quality: Annotated[str, Field(description="low, medium, high or auto (OpenAI); empty for default")] = "",
-        seed: Annotated[int, Field(description="Seed for reproducible output; -1 for none",
-                                   json_schema_extra={"minimum": -1})] = -1,
-        negative_prompt: Annotated[str, Field(description="What to keep out of the image (Together)")] = "",
-        input_images: Annotated[list[str], Field(description="Images to edit or start from: local paths "
-                                                             "(inside the allowed input dirs), URLs or data URIs")] = [],
-        output_format: Annotated[str, Field(description="png, jpeg or webp; empty for the model's default",
-                                            json_schema_extra={"enum": ["", "png", "jpeg", "webp"]})] = "",
-        wait_seconds: Annotated[float, Field(description="For queued providers (fal, WaveSpeed): how long to wait "
-                                                        "before returning the job", json_schema_extra={
-                                                            "minimum": 0, "maximum": MAX_WAIT_SECONDS})]
-        = DEFAULT_WAIT_SECONDS,
-        provider_options: Annotated[dict[str, Any], Field(description="Provider-specific fields merged into "
-                                                                      "the request body")] = {},
+        prompt: Annotated[str, Field(description=PARAMS["prompt"])],
+        model: Annotated[str, Field(description=PARAMS["model"])] = "",
+        size: Annotated[str, Field(description=PARAMS["size"])] = "",
+        aspect_ratio: Annotated[str, Field(description=PARAMS["aspect_ratio"])] = "",
+        n: Annotated[int, Field(description=PARAMS["n"], json_schema_extra={"minimum": 1, "maximum": MAX_N})] = 1,
+        quality: Annotated[str, Field(description=PARAMS["quality"])] = "",
+        seed: Annotated[int, Field(description=PARAMS["seed"], json_schema_extra={"minimum": -1})] = -1,
+        negative_prompt: Annotated[str, Field(description=PARAMS["negative_prompt"])] = "",
+        # a plain default keeps the schema free of null unions; pydantic copies it for every call
+        input_images: Annotated[list[str], Field(description=PARAMS["input_images"])] = [],  # noqa: B006
+        output_format: Annotated[str, Field(description=PARAMS["output_format"],
+                                            json_schema_extra={"enum": ["", *OUTPUT_FORMATS]})] = "",
+        wait_seconds: Annotated[float, Field(description=PARAMS["wait_seconds"], json_schema_extra={
+            "minimum": 0, "maximum": MAX_WAIT_SECONDS})] = DEFAULT_WAIT_SECONDS,
+        provider_options: Annotated[dict[str, Any], Field(description=PARAMS["provider_options"])] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, GenerateImageOut]:
         hub = hub_of(ctx)
         resolved = hub.catalog.resolve(model, "image", hub.settings)
