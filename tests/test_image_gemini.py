@@ -164,3 +164,13 @@ async def test_native_model_fetches_url_inputs_and_sends_them_inline(connect, hu
                                                            "model": "gemini/gemini-3-pro-image-preview"})
     assert not result.is_error, result.content
     assert fake.state["inline_inputs"] == [("image/jpeg", samples.jpeg(6, 6))]
+
+
+async def test_native_n_images_with_a_seed_use_consecutive_seeds(connect, hub_env, fakes):
+    async with connect(hub_env("gemini")) as client:
+        result = await client.call_tool("generate_image", {"prompt": "p", "model": "gemini/gemini-2.5-flash-image",
+                                                           "n": 3, "seed": 10})
+    assert not result.is_error, result.content
+    seeds = sorted(c.json()["generationConfig"]["seed"] for c in fakes["gemini"].calls(":generateContent"))
+    assert seeds == [10, 11, 12] and len(result.structured_content["images"]) == 3
+    assert "each image is its own request; seeds 10 to 12 were used" in result.structured_content["notes"]

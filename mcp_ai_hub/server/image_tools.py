@@ -38,8 +38,7 @@ T = TypeVar("T")
 
 DESCRIPTION = """\
 Generate images from a prompt, or edit / transform input images, on OpenAI (gpt-image), Gemini
-(Imagen 4, gemini-2.5-flash-image, gemini-3-pro-image-preview), xAI, Together (FLUX), fal and
-WaveSpeed. Files are saved on the server's disk; the result gives each absolute path, a media://
+(Imagen 4, gemini-2.5-flash-image, gemini-3-pro-image-preview), xAI (Grok) and Together (FLUX). Files are saved on the server's disk; the result gives each absolute path, a media://
 resource and a preview. A parameter the chosen model cannot honour is refused with
 [invalid_argument] naming it, never dropped; approximations (e.g. a size sent as the closest aspect
 ratio) are listed in `notes`.

@@ -171,19 +171,24 @@ async def native(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
     results: list[tuple[list, list[str]]] = []
     errors: list[HubError] = []
 
-    async def one() -> None:
+    async def one(index: int) -> None:
+        this = body
+        if request.seed is not None and index:  # the same seed would make the same image n times
+            this = merge_options(body, {"generationConfig": {"seed": request.seed + index}})
         try:
-            results.append(await native_once(hub, key, request, body))
+            results.append(await native_once(hub, key, request, this))
         except HubError as exc:
             errors.append(exc)
 
     async with anyio.create_task_group() as tg:
-        for _ in range(request.n):
-            tg.start_soon(one)
+        for index in range(request.n):
+            tg.start_soon(one, index)
     if not results:
         raise errors[0]
     notes = list(request.notes)
-    texts = [t for _, ts in results for t in ts]
+    if request.seed is not None and request.n > 1:
+        notes.append(f"each image is its own request; seeds {request.seed} to {request.seed + request.n - 1} were used")
+    texts = list(dict.fromkeys(t for _, ts in results for t in ts))
     if texts:
         notes.append("Gemini said: " + " ".join(texts)[:1000])
     if errors:
