@@ -6,7 +6,10 @@ and WAV durations from the RIFF header, without extra dependencies.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import secrets
 import struct
 import time
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from .errors import InvalidArgument, OutputTooLarge
+from .errors import InvalidArgument, OutputTooLarge, ProviderUnavailable
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -32,6 +35,7 @@ EXTENSIONS = {
 MIME_BY_EXTENSION = {ext: mime for mime, ext in EXTENSIONS.items()} | {"jpeg": "image/jpeg", "opus": "audio/ogg",
                                                                         "mpga": "audio/mpeg", "m4v": "video/mp4"}
 SNIFF_BYTES = 64 * 1024  # enough of the head for every header parsed here
+B64_SLICE = 1024 * 1024  # base64 characters decoded at a time (a multiple of 4)
 
 
 def sniff_mime(head: bytes, fallback: str = "application/octet-stream") -> str:
@@ -217,6 +221,29 @@ class MediaStore:
             yield data
 
         return await self.save_stream(one(), provider, mime_hint=mime_hint, source_url=source_url)
+
+    async def save_base64(self, data: str, provider: str, *, mime_hint: str = "") -> Media:
+        """Decode base64 (or a `data:` URI) slice by slice straight into a new file.
+
+        The provider's JSON is already in memory; this avoids holding a second, decoded copy.
+        """
+        if data.startswith("data:"):
+            header, _, data = data.partition(",")
+            mime_hint = mime_hint or header[5:].split(";")[0].strip()
+        if re.search(r"\s", data):  # line-wrapped base64 would break the slicing below
+            data = "".join(data.split())
+        if not data:
+            raise ProviderUnavailable(f"{provider} returned an empty image", provider=provider)
+
+        async def slices() -> AsyncIterator[bytes]:
+            for start in range(0, len(data), B64_SLICE):
+                try:
+                    yield base64.b64decode(data[start:start + B64_SLICE], validate=True)
+                except (binascii.Error, ValueError):
+                    raise ProviderUnavailable(f"{provider} returned an image that is not valid base64",
+                                              provider=provider) from None
+
+        return await self.save_stream(slices(), provider, mime_hint=mime_hint)
 
     async def download(self, http: Http, url: str, provider: str, *, api: ProviderApi | None = None,
                        key: str = "", headers: dict[str, str] | None = None) -> Media:

@@ -25,6 +25,13 @@ def jpeg(width: int = 4, height: int = 5) -> bytes:
     return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
 
 
+def webp(width: int = 6, height: int = 7) -> bytes:
+    """A lossless WebP header (RIFF/WEBP/VP8L with the size) and a few data bytes."""
+    bits = (width - 1) | ((height - 1) << 14)
+    chunk = b"\x2f" + struct.pack("<I", bits) + b"\x00\x00\x00"
+    return b"RIFF" + struct.pack("<I", 4 + 8 + len(chunk)) + b"WEBP" + b"VP8L" + struct.pack("<I", len(chunk)) + chunk
+
+
 def pcm(seconds: float = 0.25, rate: int = 24000) -> bytes:
     """Raw signed 16-bit little-endian mono PCM (a quiet ramp)."""
     frames = int(seconds * rate)

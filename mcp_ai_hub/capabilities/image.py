@@ -1,0 +1,251 @@
+"""Image generation: the request and result types, the `ImageGenerator` Protocol every provider's
+`image` module follows, and the parameter mapping the providers share (sizes, aspect ratios,
+refusals, provider_options merging, saving outputs).
+
+A provider module answers a request with either the images it made (`ImageResult`) or, for
+queue-based providers (fal, WaveSpeed), an `ImageJob`: what to submit as a hub job, which the tool
+then runs and waits on for up to `wait_seconds`.
+
+How each contract parameter reaches each provider. "refused" means an `[invalid_argument]` error
+naming the provider and the parameter; nothing is silently dropped, and every approximation made
+by a mapping is reported in the result's `notes`.
+
+| parameter        | openai                          | gemini imagen-*                 | gemini native (*-image*)        | xai                             | together                 |
+|------------------|---------------------------------|---------------------------------|---------------------------------|---------------------------------|--------------------------|
+| size WxH         | `size` (gpt-image-1*: 1024x1024, 1536x1024, 1024x1536; gpt-image-2: any) | `aspectRatio` (nearest) + `sampleImageSize` 2K above 1536 px | `imageConfig.aspectRatio` (nearest) + `imageSize` 2K/4K (3-pro) | grok-imagine: `aspect_ratio` (nearest); grok-2: refused | `width`, `height` |
+| aspect_ratio W:H | `size` of that shape            | `aspectRatio`                   | `imageConfig.aspectRatio`       | grok-imagine: `aspect_ratio`; grok-2: refused | `width`/`height` of ~1 MP |
+| n                | `n` (1-10)                      | `sampleCount` (1-4)             | n parallel requests (1-4)       | `n` (1-10)                      | `n`                      |
+| quality          | `quality` low/medium/high/auto  | refused                         | refused                         | refused                         | refused (use provider_options steps) |
+| seed             | refused                         | refused                         | `generationConfig.seed`         | refused                         | `seed`                   |
+| negative_prompt  | refused                         | refused                         | refused                         | refused                         | `negative_prompt`        |
+| input_images     | `images/edits` multipart (1-16) | refused                         | `inlineData` parts              | refused                         | `image_url` + `reference_images` |
+| output_format    | `output_format` png/jpeg/webp   | `outputOptions.mimeType` png/jpeg | refused                       | jpeg only (the output format)   | `output_format` png/jpeg |
+| provider_options | merged into the JSON body (edits: form fields; `mask` a file) | merged into the body | merged into the body  | merged into the body            | merged into the body     |
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx2
+
+from ..errors import InvalidArgument
+from ..inputs import InputFile, resolve_input
+
+if TYPE_CHECKING:
+    from ..catalog import Resolved
+    from ..hub import Hub
+    from ..media import Media
+
+OUTPUT_FORMATS = ("png", "jpeg", "webp")
+MAX_N = 10
+MAX_WAIT_SECONDS = 3600
+DEFAULT_WAIT_SECONDS = 120
+RATIO_TOLERANCE = 0.05  # relative difference accepted when mapping a shape onto a provider's ratio list
+# image generation can take minutes at high quality; the read timeout covers the whole wait
+GENERATE_TIMEOUT = httpx2.Timeout(connect=10.0, read=300.0, write=120.0, pool=10.0)
+
+
+@dataclass
+class ImageRequest:
+    """A validated generate_image call; provider modules map it onto their wire format."""
+
+    prompt: str
+    resolved: Resolved
+    size: tuple[int, int] | None = None
+    aspect_ratio: tuple[int, int] | None = None
+    n: int = 1
+    quality: str = ""
+    seed: int | None = None
+    negative_prompt: str = ""
+    input_images: list[InputFile] = field(default_factory=list)
+    output_format: str = ""
+    wait_seconds: float = DEFAULT_WAIT_SECONDS
+    provider_options: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # mappings that approximated what was asked
+
+    @property
+    def provider(self) -> str:
+        return self.resolved.provider
+
+    @property
+    def model(self) -> str:
+        """The id sent on the wire."""
+        return self.resolved.wire_id
+
+    @property
+    def shape(self) -> tuple[int, int] | None:
+        """The requested width:height, from aspect_ratio or size."""
+        return self.aspect_ratio or self.size
+
+
+@dataclass
+class ImageResult:
+    """Images a provider made and saved."""
+
+    images: list[Media]
+    revised_prompt: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImageJob:
+    """A provider-side asynchronous job (fal, WaveSpeed queues): the tool hands it to the hub's job
+    manager and waits on it; `submit` is whatever the provider's job code needs to start it."""
+
+    provider: str
+    model: str
+    submit: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+class ImageGenerator(Protocol):
+    """What `mcp_ai_hub.providers.<provider>.image` offers."""
+
+    async def generate(self, hub: Hub, request: ImageRequest) -> ImageResult | ImageJob:
+        """Make the images (saved through `hub.media`) or say which job to run."""
+        ...
+
+
+# --- building and validating a request ---------------------------------------------------------
+
+def parse_size(value: str) -> tuple[int, int] | None:
+    """`"1024x768"` -> (1024, 768); "" or "auto" -> None."""
+    value = value.strip().lower()
+    if value in ("", "auto"):
+        return None
+    match = re.fullmatch(r"(\d{1,5})\s*[x×*]\s*(\d{1,5})", value)
+    if not match or not int(match.group(1)) or not int(match.group(2)):
+        raise InvalidArgument(f"size {value!r} is not WIDTHxHEIGHT", hint="Use e.g. 1024x1024, or leave it empty")
+    return int(match.group(1)), int(match.group(2))
+
+
+def parse_aspect_ratio(value: str) -> tuple[int, int] | None:
+    """`"16:9"` -> (16, 9) (decimals such as 19.5:9 are scaled to integers); "" -> None."""
+    value = value.strip()
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*[:/]\s*(\d+(?:\.\d+)?)", value)
+    if not match or not float(match.group(1)) or not float(match.group(2)):
+        raise InvalidArgument(f"aspect_ratio {value!r} is not W:H", hint="Use e.g. 16:9, 1:1 or 9:16")
+    w, h = float(match.group(1)), float(match.group(2))
+    while not (w.is_integer() and h.is_integer()):
+        w, h = w * 10, h * 10
+    g = math.gcd(int(w), int(h))
+    return int(w) // g, int(h) // g
+
+
+def build_request(
+    hub: Hub, resolved: Resolved, *, prompt: str, size: str = "", aspect_ratio: str = "", n: int = 1,
+    quality: str = "", seed: int = -1, negative_prompt: str = "", input_images: Sequence[str] = (),
+    output_format: str = "", wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    provider_options: dict[str, Any] | None = None,
+) -> ImageRequest:
+    """Check what every provider agrees on; provider modules check the rest."""
+    if not prompt.strip():
+        raise InvalidArgument("prompt is empty", hint="Describe the image to generate (or the edit to make)")
+    parsed_size, parsed_ratio = parse_size(size), parse_aspect_ratio(aspect_ratio)
+    if parsed_size and parsed_ratio:
+        raise InvalidArgument("give size or aspect_ratio, not both",
+                              hint="size fixes the pixels (1024x768); aspect_ratio only the shape (4:3)")
+    if not 1 <= n <= MAX_N:
+        raise InvalidArgument(f"n must be between 1 and {MAX_N}, got {n}")
+    if seed < -1:
+        raise InvalidArgument(f"seed must be a non-negative integer (or -1 for none), got {seed}")
+    fmt = output_format.strip().lower().replace("jpg", "jpeg")
+    if fmt and fmt not in OUTPUT_FORMATS:
+        raise InvalidArgument(f"output_format {output_format!r} is not one of {', '.join(OUTPUT_FORMATS)}")
+    if not 0 <= wait_seconds <= MAX_WAIT_SECONDS:
+        raise InvalidArgument(f"wait_seconds must be between 0 and {MAX_WAIT_SECONDS}")
+    if not isinstance(provider_options or {}, dict):
+        raise InvalidArgument("provider_options must be an object")
+    request = ImageRequest(
+        prompt=prompt, resolved=resolved, size=parsed_size, aspect_ratio=parsed_ratio, n=n,
+        quality=quality.strip().lower(), seed=None if seed == -1 else seed, negative_prompt=negative_prompt.strip(),
+        output_format=fmt, wait_seconds=wait_seconds, provider_options=dict(provider_options or {}),
+    )
+    if input_images and resolved.entry is not None and not resolved.has_feature("edit"):
+        editors = [m for m in hub.catalog.suggest_for("image", resolved.provider) if (f := hub.catalog.find(m)) and "edit" in f[1].features]
+        raise refuse(request, "input_images", why=f"{resolved.full_id} does not edit images",
+                     hint=f"Use a model that does, e.g. {', '.join(editors[:4])}")
+    for i, value in enumerate(input_images):
+        item = resolve_input(value, hub.settings, what=f"input_images[{i}]")
+        if not item.is_url and not item.mime_type.startswith("image/"):
+            raise InvalidArgument(f"input_images[{i}] is not an image ({item.mime_type})",
+                                  hint="Give a PNG, JPEG or WebP file")
+        request.input_images.append(item)
+    return request
+
+
+def refuse(request: ImageRequest, param: str, *, why: str = "", hint: str = "") -> InvalidArgument:
+    """The error for a parameter this provider/model cannot honour."""
+    message = why or f"{request.provider} image models ({request.model}) do not take {param}"
+    return InvalidArgument(f"{message} (parameter {param}, provider {request.provider})",
+                           hint=hint or f"Leave {param} empty, or pick another model with list_models capability=image")
+
+
+def refuse_unsupported(request: ImageRequest, *params: str, hint: str = "") -> None:
+    """Refuse the first of `params` the request sets."""
+    for param in params:
+        value = getattr(request, param)
+        if value is not None and value != "" and value != []:
+            raise refuse(request, param, hint=hint)
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+def _ratio_value(text: str) -> float:
+    w, h = text.split(":")
+    return float(w) / float(h)
+
+
+def nearest_ratio(request: ImageRequest, supported: Sequence[str], param: str = "aspect_ratio") -> str | None:
+    """The supported "W:H" closest to the requested shape (None when none was asked), or refuse."""
+    shape = request.shape
+    if shape is None:
+        return None
+    wanted = shape[0] / shape[1]
+    best = min(supported, key=lambda s: abs(_ratio_value(s) - wanted) / _ratio_value(s))
+    off = abs(_ratio_value(best) - wanted) / _ratio_value(best)
+    asked = f"{shape[0]}x{shape[1]}" if request.size else f"{shape[0]}:{shape[1]}"
+    which = "size" if request.size else param
+    if off > RATIO_TOLERANCE:
+        raise refuse(request, which, why=f"{request.model} has no shape close to {asked}",
+                     hint=f"Use one of the aspect ratios {', '.join(supported)}")
+    if request.size or off > 0.001:
+        request.notes.append(f"{which} {asked} sent as aspect ratio {best}")
+    return best
+
+
+def size_for_ratio(shape: tuple[int, int], *, pixels: int = 1024 * 1024, multiple: int = 16) -> tuple[int, int]:
+    """Width and height of about `pixels` pixels with the given shape, rounded to `multiple`."""
+    w, h = shape
+    width = math.sqrt(pixels * w / h)
+    height = width * h / w
+    return (max(multiple, round(width / multiple) * multiple), max(multiple, round(height / multiple) * multiple))
+
+
+# --- provider_options and outputs ---------------------------------------------------------------
+
+def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """`options` merged into `body` (nested objects merged key by key; options win)."""
+    out = dict(body)
+    for key, value in options.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_options(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+async def save_image(hub: Hub, provider: str, *, b64: str = "", url: str = "", mime_hint: str = "") -> Media:
+    """Save one output: base64 (or a data: URI) decoded to disk, or a URL streamed to disk."""
+    if b64:
+        return await hub.media.save_base64(b64, provider, mime_hint=mime_hint)
+    if url.startswith("data:"):
+        return await hub.media.save_base64(url, provider, mime_hint=mime_hint)
+    return await hub.media.download(hub.http, url, provider)

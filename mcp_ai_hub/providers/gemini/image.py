@@ -1,0 +1,196 @@
+"""Gemini images, two protocols:
+- Imagen (`imagen-*`): `POST /v1beta/models/{model}:predict` with `instances` / `parameters`; images
+  come back as `predictions[].bytesBase64Encoded`, or a `raiFilteredReason` when filtered.
+- Native image models (`gemini-2.5-flash-image`, `gemini-3-pro-image-preview`): `:generateContent`
+  with `responseModalities` TEXT+IMAGE, `imageConfig`, and input images as `inlineData` parts; the
+  image arrives as an `inlineData` part. A blocked prompt has `promptFeedback.blockReason`; a
+  withheld image a `finishReason` such as SAFETY or IMAGE_SAFETY.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from ...capabilities.image import (
+    GENERATE_TIMEOUT,
+    ImageRequest,
+    ImageResult,
+    merge_options,
+    nearest_ratio,
+    refuse,
+    refuse_unsupported,
+    save_image,
+)
+from ...errors import ContentPolicy, HubError, InvalidArgument, ProviderBadRequest
+from . import API, base_url, model_path
+
+if TYPE_CHECKING:
+    from ...hub import Hub
+
+IMAGEN_RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9")
+NATIVE_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+IMAGEN_FORMATS = {"png": "image/png", "jpeg": "image/jpeg"}
+MAX_IMAGES = 4
+MAX_INLINE_BYTES = 20 * 1024 * 1024  # the whole request must stay under about 20 MB
+SAFETY_FINISH = {"SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_PROHIBITED_CONTENT"}
+SAFETY_HINT = "Gemini refused on safety grounds; rephrase the prompt or change the input image"
+
+
+def is_imagen(model: str) -> bool:
+    return model.removeprefix("models/").startswith("imagen")
+
+
+async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
+    key = hub.key("gemini")
+    if request.n > MAX_IMAGES:
+        raise refuse(request, "n", why=f"Gemini makes at most {MAX_IMAGES} images per call")
+    if is_imagen(request.model):
+        return await imagen(hub, key, request)
+    return await native(hub, key, request)
+
+
+# --- Imagen ------------------------------------------------------------------------------------
+
+def imagen_body(request: ImageRequest) -> dict[str, Any]:
+    refuse_unsupported(request, "quality", "seed", "negative_prompt",
+                       hint="Imagen through the Gemini API takes no quality, seed or negative prompt")
+    if request.input_images:
+        raise refuse(request, "input_images", why="Imagen through the Gemini API does not edit images",
+                     hint="Use gemini/gemini-2.5-flash-image or gemini/gemini-3-pro-image-preview to edit")
+    parameters: dict[str, Any] = {"sampleCount": request.n, "includeRaiReason": True}
+    if ratio := nearest_ratio(request, IMAGEN_RATIOS):
+        parameters["aspectRatio"] = ratio
+    if request.size and max(request.size) > 1536:
+        parameters["sampleImageSize"] = "2K"
+    if request.output_format:
+        if request.output_format not in IMAGEN_FORMATS:
+            raise refuse(request, "output_format", why=f"Imagen makes png or jpeg, not {request.output_format}")
+        parameters["outputOptions"] = {"mimeType": IMAGEN_FORMATS[request.output_format]}
+    body = {"instances": [{"prompt": request.prompt}], "parameters": parameters}
+    return merge_options(body, request.provider_options)
+
+
+async def imagen(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
+    url = f"{base_url(hub.settings)}/{model_path(request.model)}:predict"
+    response = await hub.http.request(API, key, "POST", url, retry="generate", json=imagen_body(request),
+                                      timeout=GENERATE_TIMEOUT)
+    predictions = [p for p in response.json().get("predictions") or [] if isinstance(p, dict)]
+    made = [p for p in predictions if p.get("bytesBase64Encoded")]
+    filtered = [str(p["raiFilteredReason"]) for p in predictions if p.get("raiFilteredReason")]
+    if not made:
+        reason = filtered[0] if filtered else "no image came back (Imagen drops images its safety filter blocks)"
+        raise ContentPolicy(f"Imagen filtered the output: {reason}", provider="gemini", hint=SAFETY_HINT)
+    notes = list(request.notes)
+    if filtered:
+        notes.append(f"{len(filtered)} of {len(predictions)} images were filtered: {filtered[0]}")
+    images = [await save_image(hub, "gemini", b64=p["bytesBase64Encoded"], mime_hint=p.get("mimeType", ""))
+              for p in made]
+    revised = next((p["prompt"] for p in made if p.get("prompt")), None)  # set when Imagen rewrote the prompt
+    return ImageResult(images, revised, notes)
+
+
+# --- native image models -----------------------------------------------------------------------
+
+def image_size(request: ImageRequest) -> str | None:
+    """`imageConfig.imageSize` for gemini-3 image models (1K/2K/4K), from the longer side asked for."""
+    if not request.size:
+        return None
+    edge = max(request.size)
+    size = "1K" if edge <= 1408 else "2K" if edge <= 2816 else "4K"
+    if not request.model.startswith("gemini-3"):
+        request.notes.append(f"{request.model} chooses its own resolution (about 1K); only the shape of size is used")
+        return None
+    return None if size == "1K" else size
+
+
+async def native_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:
+    refuse_unsupported(request, "quality", "negative_prompt", "output_format",
+                       hint="Gemini image models take no quality, negative prompt or output format; say it in the prompt")
+    parts: list[dict[str, Any]] = [{"text": request.prompt}]
+    total = 0
+    for item in request.input_images:
+        data = await item.read(hub.http, MAX_INLINE_BYTES)
+        total += len(data)
+        if total > MAX_INLINE_BYTES:
+            raise InvalidArgument(f"input images total more than {MAX_INLINE_BYTES // 2**20} MB, Gemini's inline limit",
+                                  hint="Use smaller images")
+        parts.append({"inlineData": {"mimeType": item.mime_type, "data": base64.b64encode(data).decode("ascii")}})
+    config: dict[str, Any] = {"responseModalities": ["TEXT", "IMAGE"]}
+    image_config: dict[str, Any] = {}
+    if ratio := nearest_ratio(request, NATIVE_RATIOS):
+        image_config["aspectRatio"] = ratio
+    if size := image_size(request):
+        image_config["imageSize"] = size
+    if image_config:
+        config["imageConfig"] = image_config
+    if request.seed is not None:
+        config["seed"] = request.seed
+    body = {"contents": [{"role": "user", "parts": parts}], "generationConfig": config}
+    return merge_options(body, request.provider_options)
+
+
+async def native_once(hub: Hub, key: str, request: ImageRequest, body: dict[str, Any]) -> tuple[list, list[str]]:
+    """One generateContent call: the saved images and the model's text."""
+    url = f"{base_url(hub.settings)}/{model_path(request.model)}:generateContent"
+    response = await hub.http.request(API, key, "POST", url, retry="generate", json=body, timeout=GENERATE_TIMEOUT)
+    data = response.json()
+    feedback = data.get("promptFeedback") or {}
+    if feedback.get("blockReason"):
+        raise ContentPolicy(f"Gemini blocked the prompt ({feedback['blockReason']})", provider="gemini",
+                            hint=SAFETY_HINT)
+    images, texts, finishes = [], [], []
+    for candidate in data.get("candidates") or []:
+        finishes.append(str(candidate.get("finishReason") or ""))
+        for part in (candidate.get("content") or {}).get("parts") or []:
+            inline = part.get("inlineData") or part.get("inline_data")
+            if part.get("thought"):
+                continue  # interim "thinking" drafts of gemini-3 image models
+            if inline and str(inline.get("mimeType", inline.get("mime_type", ""))).startswith("image/"):
+                images.append(await save_image(hub, "gemini", b64=inline.get("data", ""),
+                                               mime_hint=inline.get("mimeType", "")))
+            elif part.get("text"):
+                texts.append(part["text"])
+    if not images:
+        said = f'; it said: "{" ".join(texts)[:300]}"' if texts else ""
+        blocked = sorted(set(finishes) & SAFETY_FINISH)
+        if blocked:
+            message = next((c.get("finishMessage") for c in data.get("candidates") or [] if c.get("finishMessage")), "")
+            raise ContentPolicy(f"Gemini withheld the image ({blocked[0]}){': ' + message if message else ''}",
+                                provider="gemini", hint=SAFETY_HINT)
+        raise ProviderBadRequest(f"Gemini returned no image (finish reason {finishes[0] if finishes else 'none'}){said}",
+                                 provider="gemini", hint="Ask for an image explicitly in the prompt and try again")
+    return images, texts
+
+
+async def native(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
+    """n images are n requests, run side by side; images already made are kept if another one fails."""
+    body = await native_body(hub, request)
+    results: list[tuple[list, list[str]]] = []
+    errors: list[HubError] = []
+
+    async def one(index: int) -> None:
+        this = body
+        if request.seed is not None and index:  # the same seed would make the same image n times
+            this = merge_options(body, {"generationConfig": {"seed": request.seed + index}})
+        try:
+            results.append(await native_once(hub, key, request, this))
+        except HubError as exc:
+            errors.append(exc)
+
+    async with anyio.create_task_group() as tg:
+        for index in range(request.n):
+            tg.start_soon(one, index)
+    if not results:
+        raise errors[0]
+    notes = list(request.notes)
+    if request.seed is not None and request.n > 1:
+        notes.append(f"each image is its own request; seeds {request.seed} to {request.seed + request.n - 1} were used")
+    texts = list(dict.fromkeys(t for _, ts in results for t in ts))
+    if texts:
+        notes.append("Gemini said: " + " ".join(texts)[:1000])
+    if errors:
+        notes.append(f"{len(errors)} of {request.n} requests failed: {errors[0].render()}")
+    return ImageResult([m for images, _ in results for m in images], None, notes)

@@ -1,0 +1,186 @@
+"""`generate_image`: validate, resolve the model, dispatch to the provider's image module, and shape
+the result (media objects, a resource_link per file, inline previews under the size cap).
+
+While a provider works, progress notifications keep clients from timing out. A queue-based
+provider (fal, WaveSpeed) answers with an `ImageJob` instead of images; `wait_for_job` is where
+the tool runs such a job through the hub's job manager and waits up to `wait_seconds`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar
+
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from ..capabilities.image import (
+    DEFAULT_WAIT_SECONDS,
+    MAX_N,
+    MAX_WAIT_SECONDS,
+    OUTPUT_FORMATS,
+    ImageJob,
+    ImageResult,
+    build_request,
+)
+from ..errors import UnsupportedCapability
+from ..hub import Hub
+from .media_blocks import media_blocks
+from .results import hub_of, ok, tool_errors
+
+log = logging.getLogger("mcp_ai_hub.server")
+HEARTBEAT_SECONDS = 5.0
+T = TypeVar("T")
+
+DESCRIPTION = """\
+Generate images from a prompt, or edit / transform input images, on OpenAI (gpt-image), Gemini
+(Imagen 4, gemini-2.5-flash-image, gemini-3-pro-image-preview), xAI (Grok) and Together (FLUX). Files are saved on the server's disk; the result gives each absolute path, a media://
+resource and a preview. A parameter the chosen model cannot honour is refused with
+[invalid_argument] naming it, never dropped; approximations (e.g. a size sent as the closest aspect
+ratio) are listed in `notes`.
+
+Per provider: size -> OpenAI `size` (gpt-image-1.x: 1024x1024, 1536x1024, 1024x1536), Gemini/xAI
+closest aspect ratio, Together width/height. aspect_ratio -> OpenAI closest size, Gemini/xAI
+aspect ratio, Together ~1 MP width/height. quality: OpenAI only. seed: Gemini native, Together.
+negative_prompt: Together. input_images: OpenAI (edits), Gemini native (inline), Together
+(image_url). output_format: OpenAI png/jpeg/webp, Imagen png/jpeg, Together png/jpeg, xAI jpeg.
+provider_options is merged into the provider's request body (e.g. OpenAI background, Together steps,
+Imagen personGeneration under parameters)."""
+
+
+PARAMS = {
+    "prompt": "What to draw, or the edit to make to input_images",
+    "model": "provider/model id or preset (best-image, fast-image, aggregator-image); empty for the default",
+    "size": "WIDTHxHEIGHT, e.g. 1024x1024; empty for the model's default",
+    "aspect_ratio": "W:H such as 16:9, instead of size",
+    "n": "Number of images",
+    "quality": "low, medium, high or auto (OpenAI); empty for the default",
+    "seed": "Seed for reproducible output (Gemini native, Together); -1 for none",
+    "negative_prompt": "What to keep out of the image (Together)",
+    "input_images": "Images to edit or start from: local paths (inside the allowed input dirs), URLs or data URIs",
+    "output_format": "png, jpeg or webp; empty for the model's default",
+    "wait_seconds": "For queued providers (fal, WaveSpeed): how long to wait before returning the job",
+    "provider_options": "Provider-specific fields merged into the request body",
+}
+
+
+class MediaOut(BaseModel):
+    path: str
+    uri: str
+    resource_uri: str
+    mime_type: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+    source_url: str | None = None
+
+
+class GenerateImageOut(BaseModel):
+    images: list[MediaOut] = Field(description="Saved images")
+    model: str = Field(description="provider/model that made them")
+    provider: str
+    revised_prompt: str | None = Field(None, description="The prompt as the provider rewrote it, when it says")
+    notes: list[str] = Field(default_factory=list, description="Mappings and partial failures worth knowing")
+    job: dict[str, Any] | None = Field(None, description="The hub job, when a queued provider has not finished yet")
+
+
+async def with_heartbeat(ctx: Context, label: str, work: Awaitable[T]) -> T:
+    """Await `work` while sending a progress notification every few seconds."""
+    started = time.monotonic()
+
+    async def beat() -> None:
+        try:
+            await ctx.report_progress(0, None, f"{label}: request sent")
+            while True:
+                await anyio.sleep(HEARTBEAT_SECONDS)
+                elapsed = time.monotonic() - started
+                await ctx.report_progress(elapsed, None, f"{label}: generating ({elapsed:.0f}s)")
+        except Exception:  # progress is best effort; the generation goes on without it
+            log.debug("progress notification failed", exc_info=True)
+
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(beat)
+        try:
+            outcome.append(await work)
+        except Exception as exc:  # noqa: BLE001 - re-raised after the group closes, so not wrapped in a group
+            failure.append(exc)
+        finally:
+            tg.cancel_scope.cancel()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+async def wait_for_job(ctx: Context, hub: Hub, job: ImageJob, wait_seconds: float) -> CallToolResult:
+    """Run a queue-based provider's image job and wait for it (the job manager's join point)."""
+    raise UnsupportedCapability(
+        f"{job.provider} images run as hub jobs, which this server cannot run yet",
+        hint="Pick an openai, gemini, xai or together image model (list_models capability=image)",
+    )
+
+
+def describe(item: dict[str, Any]) -> str:
+    dims = f", {item['width']}x{item['height']}" if item.get("width") else ""
+    return f"- {item['path']} ({item['mime_type']}{dims}, {item['bytes']:,} bytes)"
+
+
+def register(mcp: MCPServer, hub: Hub) -> None:
+    @mcp.tool(
+        title="Generate image",
+        description=DESCRIPTION,
+        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                                    open_world_hint=True),
+    )
+    @tool_errors
+    async def generate_image(
+        ctx: Context,
+        prompt: Annotated[str, Field(description=PARAMS["prompt"])],
+        model: Annotated[str, Field(description=PARAMS["model"])] = "",
+        size: Annotated[str, Field(description=PARAMS["size"])] = "",
+        aspect_ratio: Annotated[str, Field(description=PARAMS["aspect_ratio"])] = "",
+        n: Annotated[int, Field(description=PARAMS["n"], json_schema_extra={"minimum": 1, "maximum": MAX_N})] = 1,
+        quality: Annotated[str, Field(description=PARAMS["quality"])] = "",
+        seed: Annotated[int, Field(description=PARAMS["seed"], json_schema_extra={"minimum": -1})] = -1,
+        negative_prompt: Annotated[str, Field(description=PARAMS["negative_prompt"])] = "",
+        # a plain default keeps the schema free of null unions; pydantic copies it for every call
+        input_images: Annotated[list[str], Field(description=PARAMS["input_images"])] = [],  # noqa: B006
+        output_format: Annotated[str, Field(description=PARAMS["output_format"],
+                                            json_schema_extra={"enum": ["", *OUTPUT_FORMATS]})] = "",
+        wait_seconds: Annotated[float, Field(description=PARAMS["wait_seconds"], json_schema_extra={
+            "minimum": 0, "maximum": MAX_WAIT_SECONDS})] = DEFAULT_WAIT_SECONDS,
+        provider_options: Annotated[dict[str, Any], Field(description=PARAMS["provider_options"])] = {},  # noqa: B006
+    ) -> Annotated[CallToolResult, GenerateImageOut]:
+        hub = hub_of(ctx)
+        resolved = hub.catalog.resolve(model, "image", hub.settings)
+        module = hub.capability(resolved.provider, "image")
+        request = build_request(
+            hub, resolved, prompt=prompt, size=size, aspect_ratio=aspect_ratio, n=n, quality=quality, seed=seed,
+            negative_prompt=negative_prompt, input_images=input_images, output_format=output_format,
+            wait_seconds=wait_seconds, provider_options=provider_options,
+        )
+        outcome = await with_heartbeat(ctx, resolved.full_id, module.generate(hub, request))
+        if isinstance(outcome, ImageJob):
+            return await wait_for_job(ctx, hub, outcome, wait_seconds)
+        return image_result(hub, resolved.full_id, resolved.provider, outcome)
+
+
+def image_result(hub: Hub, model: str, provider: str, result: ImageResult) -> CallToolResult:
+    """The structured result, a text naming every absolute path, and the media blocks."""
+    items = [m.to_dict() for m in result.images]
+    out = GenerateImageOut(images=[MediaOut(**i) for i in items], model=model, provider=provider,
+                           revised_prompt=result.revised_prompt, notes=result.notes)
+    count = f"{len(items)} image{'s' if len(items) != 1 else ''}"
+    lines = [f"Generated {count} with {model}, saved at:", *(describe(i) for i in items)]
+    if result.revised_prompt:
+        lines.append(f"Revised prompt: {result.revised_prompt}")
+    lines += [f"Note: {note}" for note in result.notes]
+    structured = out.model_dump()
+    structured["images"] = items  # the contract's media objects, without null fields
+    return ok("\n".join(lines), structured, media_blocks(result.images, hub), hub=hub)
