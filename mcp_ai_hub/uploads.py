@@ -170,4 +170,5 @@ async def local_copy(item: InputFile, http: Http, max_bytes: int, label: str) ->
         fallback = item.mime_type if item.mime_type != "application/octet-stream" else (ctype or item.mime_type)
         yield InputFile(source=item.source, mime_type=sniff_mime(head, fallback), path=path)
     finally:
-        await anyio.to_thread.run_sync(shutil.rmtree, tmpdir, True)
+        with anyio.CancelScope(shield=True):  # clean up even when the call is being cancelled
+            await anyio.to_thread.run_sync(shutil.rmtree, tmpdir, True)

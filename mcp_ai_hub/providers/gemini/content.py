@@ -23,7 +23,7 @@ SAFETY_STOPS = {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION
 
 def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """`options` merged into a generateContent body (generationConfig keys deep-merged one level)."""
-    config = body.setdefault("generationConfig", {})
+    config = dict(body.get("generationConfig") or {})
     for key, value in options.items():
         if key in ("generationConfig", "generation_config") and isinstance(value, dict):
             for k, v in value.items():
@@ -34,6 +34,8 @@ def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, An
             config[key] = {**config[key], **value}
         else:
             config[key] = value
+    if config:
+        body["generationConfig"] = config
     return body
 
 

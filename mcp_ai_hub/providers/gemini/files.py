@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 2 * 1024**3  # the Files API's per-file limit
 UPLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=300.0, write=300.0, pool=10.0)
 ACTIVE_WAIT_SECONDS = 300.0
+DELETE_TIMEOUT = 10.0
 
 
 def _same_origin(a: str, b: str) -> bool:
@@ -78,7 +79,8 @@ async def wait_active(hub: Hub, file: dict[str, Any]) -> dict[str, Any]:
 
 async def delete(hub: Hub, name: str) -> None:
     """Delete an uploaded file; failures are ignored (files expire after 48 hours anyway)."""
-    try:
-        await hub.http.request(API, hub.key("gemini"), "DELETE", f"{base_url(hub.settings)}/{name}", retry="none")
-    except Exception:  # noqa: BLE001 - tidying up must never fail the call that produced a result
-        pass
+    with anyio.CancelScope(shield=True), anyio.move_on_after(DELETE_TIMEOUT):  # also when the call is cancelled
+        try:
+            await hub.http.request(API, hub.key("gemini"), "DELETE", f"{base_url(hub.settings)}/{name}", retry="none")
+        except Exception:  # noqa: BLE001 - tidying up must never fail the call that produced a result
+            pass
