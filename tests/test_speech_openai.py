@@ -102,3 +102,13 @@ async def test_openai_errors_and_a_missing_key_come_back_with_their_codes(connec
     async with connect(hub_env()) as client:
         no_key = await speak(client, text="Hi", model="openai/gpt-4o-mini-tts")
     assert no_key.content[0].text.startswith("[missing_api_key]") and "OPENAI_API_KEY" in no_key.content[0].text
+
+
+async def test_a_connection_dropped_mid_audio_is_an_error_and_leaves_no_file(connect, hub_env, fakes, workdir):
+    fakes["openai"].inject("/v1/audio/speech", drop=True)
+    async with connect(hub_env("openai")) as client:
+        result = await speak(client, text="Hello", model="openai/gpt-4o-mini-tts")
+    assert result.is_error and result.content[0].text.startswith("[provider_unavailable]")
+    assert len(fakes["openai"].calls("/v1/audio/speech")) == 1  # a billed call is not sent twice
+    out = workdir / "ai-hub-output"
+    assert not out.exists() or list(out.iterdir()) == []

@@ -116,3 +116,16 @@ async def test_a_url_over_the_limit_is_refused_while_downloading(connect, hub_en
     assert result.is_error and result.content[0].text.startswith("[invalid_argument]")
     assert "25 MB limit" in result.content[0].text
     assert fakes["openai"].calls("/v1/audio/transcriptions") == []
+
+
+async def test_a_rate_limited_upload_is_sent_again_in_full(connect, hub_env, fakes, workdir):
+    fake = fakes["openai"]
+    (workdir / "retry.wav").write_bytes(samples.wav(0.3))
+    fake.inject("/v1/audio/transcriptions", status=429, headers={"retry-after": "0"},
+                body={"error": {"message": "Rate limit reached", "type": "requests", "param": None,
+                                "code": "rate_limit_exceeded"}})
+    async with connect(hub_env("openai")) as client:
+        result = await transcribe(client, audio="retry.wav")
+    assert not result.is_error, result.content[0].text
+    first, second = fake.calls("/v1/audio/transcriptions")
+    assert first.multipart()["file"] == second.multipart()["file"] == ("retry.wav", "audio/wav", samples.wav(0.3))
