@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
@@ -125,8 +126,6 @@ def form_fields(options: dict, reserved: set[str], provider: str) -> list[tuple[
             if isinstance(v, bool):
                 fields.append((key, "true" if v else "false"))
             elif isinstance(v, (dict, list)):
-                import json
-
                 fields.append((key, json.dumps(v)))
             else:
                 fields.append((key, str(v)))

@@ -60,3 +60,27 @@ async def test_transcription_reports_progress_while_it_uploads(connect, hub_env,
                                         progress_callback=on_progress)
     assert not result.is_error, result.content[0].text
     assert seen == [(1, "uploading big.wav to the Gemini Files API"), (2, "transcribing with gemini/gemini-2.5-flash")]
+
+
+# queue-based providers, run as hub jobs once the job manager is in
+JOB_BASED = {("wavespeed", "speech"), ("fal", "transcription")}
+
+
+def test_every_speech_and_transcription_model_has_a_provider_module_that_can_do_its_formats():
+    import importlib
+
+    from mcp_ai_hub.catalog import Catalog
+
+    catalog = Catalog.load()
+    for provider, entry in catalog.entries():
+        for capability in ("speech", "transcription"):
+            if capability not in entry.capabilities or (provider, capability) in JOB_BASED:
+                continue
+            module = importlib.import_module(f"mcp_ai_hub.providers.{provider}.{capability}")
+            if capability == "transcription":
+                assert callable(module.transcribe) and module.MAX_INPUT_BYTES > 0
+                continue
+            assert callable(module.synthesize)
+            supported = {"openai": "FORMAT_MIME", "gemini": "FORMATS", "elevenlabs": "OUTPUT_FORMATS"}[provider]
+            assert entry.formats and set(entry.formats) <= set(getattr(module, supported)), (provider, entry.id)
+            assert entry.default_voice, (provider, entry.id)

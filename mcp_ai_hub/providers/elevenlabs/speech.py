@@ -78,7 +78,7 @@ async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
     options = dict(request.provider_options)
     clash = RESERVED & set(options)
     if clash:
-        raise InvalidArgument(f"provider_options.{sorted(clash)[0]} is set by the hub",
+        raise InvalidArgument(f"provider_options.{min(clash)} is set by the hub",
                               hint="Use the tool's text, speakers and model parameters")
     query, fmt = _query(request, options)
     if request.turns:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -16,6 +17,8 @@ from . import API, base_url
 if TYPE_CHECKING:
     from ...hub import Hub
     from ...inputs import InputFile
+
+log = logging.getLogger("mcp_ai_hub.gemini")
 
 MAX_FILE_BYTES = 2 * 1024**3  # the Files API's per-file limit
 UPLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=300.0, write=300.0, pool=10.0)
@@ -82,5 +85,5 @@ async def delete(hub: Hub, name: str) -> None:
     with anyio.CancelScope(shield=True), anyio.move_on_after(DELETE_TIMEOUT):  # also when the call is cancelled
         try:
             await hub.http.request(API, hub.key("gemini"), "DELETE", f"{base_url(hub.settings)}/{name}", retry="none")
-        except Exception:  # noqa: BLE001 - tidying up must never fail the call that produced a result
-            pass
+        except Exception as exc:  # noqa: BLE001 - tidying up must never fail the call that produced a result
+            log.debug("could not delete %s: %s", name, exc)

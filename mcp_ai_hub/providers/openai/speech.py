@@ -45,7 +45,7 @@ async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
         raise InvalidArgument(f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed}")
     clash = RESERVED & set(request.provider_options)
     if clash:
-        raise InvalidArgument(f"provider_options.{sorted(clash)[0]} is set by the hub",
+        raise InvalidArgument(f"provider_options.{min(clash)} is set by the hub",
                               hint="Use the tool's model, text and format parameters")
     fmt = request.format or "mp3"
     if fmt not in FORMAT_MIME:
