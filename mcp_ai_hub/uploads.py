@@ -113,22 +113,21 @@ class MultipartBody:
         yield self._tail
 
 
-def form_fields(options: dict, reserved: set[str], provider: str) -> list[tuple[str, str]]:
-    """provider_options as multipart fields: lists repeat as `name[]`, booleans as true/false."""
+def form_fields(options: dict, reserved: set[str], provider: str, *, array_suffix: str = "[]") -> list[tuple[str, str]]:
+    """provider_options as multipart fields: lists of plain values repeat the field (named with
+    `array_suffix`, OpenAI's `name[]` convention by default), objects and lists of objects are sent as
+    JSON text, booleans as true/false."""
     fields: list[tuple[str, str]] = []
     for name, value in options.items():
-        if name in reserved:
+        if name in reserved or name.removesuffix("[]") in reserved:
             raise InvalidArgument(f"provider_options.{name} is set by the hub for {provider}",
                                   hint="Use the tool's own parameter instead")
+        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
+            fields.append((name, json.dumps(value)))
+            continue
         values = value if isinstance(value, list) else [value]
-        key = f"{name}[]" if isinstance(value, list) and not name.endswith("[]") else name
-        for v in values:
-            if isinstance(v, bool):
-                fields.append((key, "true" if v else "false"))
-            elif isinstance(v, (dict, list)):
-                fields.append((key, json.dumps(v)))
-            else:
-                fields.append((key, str(v)))
+        key = name + array_suffix if isinstance(value, list) and not name.endswith("[]") else name
+        fields.extend((key, ("true" if v else "false") if isinstance(v, bool) else str(v)) for v in values)
     return fields
 
 

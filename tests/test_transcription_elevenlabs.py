@@ -19,13 +19,16 @@ async def test_diarized_words_become_speaker_segments(connect, hub_env, fakes, w
     (workdir / "panel.wav").write_bytes(samples.wav(0.3, 16000))
     async with connect(hub_env("elevenlabs")) as client:
         result = await transcribe(client, audio="panel.wav", language="en", diarize=True,
-                                  provider_options={"num_speakers": 2, "tag_audio_events": True})
+                                  provider_options={"num_speakers": 2, "tag_audio_events": True,
+                                                    "keyterms": ["Acme", "Zoë"],
+                                                    "additional_formats": [{"format": "srt"}]})
     assert not result.is_error, result.content[0].text
     [call] = fake.calls("/v1/speech-to-text", "POST")
     assert call.headers["xi-api-key"] == fake.key
     assert call.headers["content-length"] == str(len(call.body))
     assert call.multipart() == {"model_id": "scribe_v2", "language_code": "en", "diarize": "true",
                                 "timestamps_granularity": "word", "num_speakers": "2", "tag_audio_events": "true",
+                                "keyterms": ["Acme", "Zoë"], "additional_formats": '[{"format": "srt"}]',
                                 "file": ("panel.wav", "audio/wav", samples.wav(0.3, 16000))}
     out = result.structured_content
     assert out == {

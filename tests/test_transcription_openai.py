@@ -21,13 +21,14 @@ async def test_default_model_gets_a_streamed_multipart_upload_and_plain_json(con
     fake = fakes["openai"]
     (workdir / "talk.wav").write_bytes(samples.wav(0.5, 16000))
     async with connect(hub_env("openai")) as client:
-        result = await transcribe(client, audio="talk.wav", language="en", prompt="Names: Zoë, Anaïs")
+        result = await transcribe(client, audio="talk.wav", language="en", prompt="Names: Zoë, Anaïs",
+                                  provider_options={"include": ["logprobs"]})
     assert not result.is_error, result.content[0].text
     [call] = fake.calls("/v1/audio/transcriptions", "POST")
     assert call.headers["authorization"] == f"Bearer {fake.key}"
     assert call.headers["content-length"] == str(len(call.body)) and "transfer-encoding" not in call.headers
     assert call.multipart() == {"model": "gpt-4o-mini-transcribe", "response_format": "json", "language": "en",
-                                "prompt": "Names: Zoë, Anaïs",
+                                "prompt": "Names: Zoë, Anaïs", "include[]": "logprobs",
                                 "file": ("talk.wav", "audio/wav", samples.wav(0.5, 16000))}
     out = result.structured_content
     assert out == {"text": "Hello from the fake studio. And a second voice answers.", "language": "en",

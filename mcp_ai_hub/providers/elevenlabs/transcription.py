@@ -40,7 +40,7 @@ def _fields(request: TranscriptionRequest) -> list[tuple[str, str]]:
     options = dict(request.provider_options)
     if "timestamps_granularity" not in options:
         fields.append(("timestamps_granularity", "word" if request.wants_segments else "none"))
-    return fields + form_fields(options, RESERVED, "elevenlabs")
+    return fields + form_fields(options, RESERVED, "elevenlabs", array_suffix="")
 
 
 def _words(items: list[dict[str, Any]], channel: int | None = None) -> list[Word]:
