@@ -133,7 +133,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         check_request(request, hub.catalog)
         hub.key(resolved.provider)
         module = hub.capability(resolved.provider, "speech")
-        result = await module.synthesize(hub, request)
+        result = await module.synthesize(hub, request)  # a SpeechOutcome; queue-based providers join there
         media = result.audio
         out = {"audio": media.to_dict(), "model": result.model, "provider": result.provider,
                "characters": result.characters, "voice": result.voice, "format": result.format}
@@ -183,7 +183,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         request = TranscriptionRequest(audio=item, model=resolved, language=language.strip(), prompt=prompt.strip(),
                                        timestamps=timestamps, diarize=diarize,
                                        provider_options=dict(provider_options), progress=progress)
-        result = await module.transcribe(hub, request)
+        result = await module.transcribe(hub, request)  # a TranscriptionOutcome, as for speech
         if result.duration_seconds is None and item.path is not None:
             result.duration_seconds = await probe_duration(item.path, item.mime_type)
         out = result.to_dict()
