@@ -1,0 +1,190 @@
+"""`synthesize_speech` and `transcribe_audio`: validate, resolve the model, dispatch to the
+provider's speech / transcription module, and shape the contract's result (a saved audio file with
+its resource_link and inline audio block; a transcript with segments in one shape)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from ..audio import probe_duration
+from ..capabilities.speech import SpeechRequest, check_request, turns_from
+from ..capabilities.transcription import TranscriptionRequest
+from ..errors import InvalidArgument
+from ..hub import Hub
+from ..inputs import resolve_input
+from ..uploads import check_size
+from .media_blocks import media_blocks
+from .results import hub_of, ok, tool_errors
+
+FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
+NOT_AUDIO = ("image/", "text/", "application/json", "application/pdf")
+
+
+class MediaObject(BaseModel):
+    path: str
+    uri: str
+    resource_uri: str
+    mime_type: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+    source_url: str | None = None
+
+
+class SpeechOut(BaseModel):
+    audio: MediaObject
+    model: str
+    provider: str
+    characters: int
+    voice: str = Field(description="The voice used; speaker=voice pairs for a dialogue")
+    format: str
+
+
+class SegmentOut(BaseModel):
+    start: float | None
+    end: float | None
+    text: str
+    speaker: str | None
+
+
+class TranscriptionOut(BaseModel):
+    text: str
+    language: str | None
+    duration_seconds: float | None
+    segments: list[SegmentOut]
+    model: str
+    provider: str
+
+
+class SpeakerTurn(BaseModel):
+    speaker: str = Field("", description="Who speaks this line (a name such as 'Joe'); lines of one speaker share a voice")
+    voice: str = Field("", description="Voice for this speaker (name or id); needed on its first line only; "
+                                       "empty lets the hub pick distinct voices")
+    text: str = Field(description="What is said")
+
+
+def _stamp(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, secs = divmod(seconds, 60)
+    return f"{int(minutes):02d}:{secs:04.1f}"
+
+
+def _transcript_text(out: dict[str, Any]) -> str:
+    head = f"Transcript ({out['model']}"
+    if out["language"]:
+        head += f", language {out['language']}"
+    if out["duration_seconds"] is not None:
+        head += f", {out['duration_seconds']:.1f} s"
+    lines = [head + "):"]
+    if out["segments"]:
+        for s in out["segments"]:
+            who = f" {s['speaker']}:" if s["speaker"] else ""
+            lines.append(f"[{_stamp(s['start'])}-{_stamp(s['end'])}]{who} {s['text']}")
+    else:
+        lines.append(out["text"])
+    return "\n".join(lines)
+
+
+def register(mcp: MCPServer, hub: Hub) -> None:
+    generation = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                                 open_world_hint=True)
+
+    @mcp.tool(
+        title="Synthesize speech",
+        description=(
+            "Turn text into speech and save the audio file (its absolute path is in the result; it is also "
+            "readable as a media:// resource and, when small, attached inline). Providers: ElevenLabs (eleven_v3 "
+            "takes audio tags like [whispers] in the text), OpenAI (gpt-4o-mini-tts takes delivery instructions), "
+            "Gemini TTS (instructions, two-speaker dialogue). For a dialogue pass `speakers` instead of `text`. "
+            "list_models capability=speech shows each model's voices and formats."
+        ),
+        annotations=generation,
+    )
+    @tool_errors
+    async def synthesize_speech(
+        ctx: Context,
+        text: Annotated[str, Field(description="The text to speak (leave empty when giving speakers)")] = "",
+        model: Annotated[str, Field(description="provider/model id or preset (best-tts, fast-tts); empty = default")] = "",
+        voice: Annotated[str, Field(description="Voice name or id; empty = the model's default voice")] = "",
+        format: Annotated[str, Field(description="Audio format; empty = the provider's default (mp3, or wav for Gemini)",
+                                     json_schema_extra={"enum": FORMATS})] = "",
+        speed: Annotated[float, Field(description="Speaking speed, 1 = normal; 0 = the provider's default", ge=0)] = 0,
+        instructions: Annotated[str, Field(description="How to deliver it: tone, emotion, pace (OpenAI gpt-4o-mini-tts, "
+                                                       "Gemini TTS)")] = "",
+        speakers: Annotated[list[SpeakerTurn], Field(description="Multi-voice dialogue, one entry per line in order "
+                                                                 "(ElevenLabs eleven_v3, Gemini TTS up to 2 speakers)")] = [],  # noqa: B006
+        language: Annotated[str, Field(description="ISO 639-1 language code to enforce, where the model supports it")] = "",
+        provider_options: Annotated[dict[str, Any], Field(description="Provider-specific request fields, e.g. "
+                                                                      "ElevenLabs voice_settings or output_format")] = {},  # noqa: B006
+    ) -> Annotated[CallToolResult, SpeechOut]:
+        hub = hub_of(ctx)
+        resolved = hub.catalog.resolve(model, "speech", hub.settings)
+        request = SpeechRequest(
+            text=text, model=resolved, voice=voice.strip(), format=format.strip().lower(), speed=speed,
+            instructions=instructions, turns=turns_from([t.model_dump() for t in speakers]),
+            language=language.strip(), provider_options=dict(provider_options),
+        )
+        check_request(request, hub.catalog)
+        hub.key(resolved.provider)
+        module = hub.capability(resolved.provider, "speech")
+        result = await module.synthesize(hub, request)  # a SpeechOutcome; queue-based providers join there
+        media = result.audio
+        out = {"audio": media.to_dict(), "model": result.model, "provider": result.provider,
+               "characters": result.characters, "voice": result.voice, "format": result.format}
+        length = f", {media.duration_seconds:.2f} s" if media.duration_seconds is not None else ""
+        summary = (f"Saved speech to {media.path} ({media.mime_type}, {media.bytes} bytes{length}). "
+                   f"{result.model}, voice {result.voice}, {result.characters} characters.")
+        return ok(summary, out, media_blocks([media], hub), hub=hub)
+
+    @mcp.tool(
+        title="Transcribe audio",
+        description=(
+            "Transcribe speech from an audio (or video) file: a local path inside the allowed input directories, "
+            "an http(s) URL, or a data URI. Set timestamps for timed segments and diarize for speaker labels; "
+            "segments have the same shape for every provider (OpenAI, ElevenLabs Scribe, Gemini)."
+        ),
+        annotations=generation,
+    )
+    @tool_errors
+    async def transcribe_audio(
+        ctx: Context,
+        audio: Annotated[str, Field(description="Local path, http(s) URL or data URI of the audio")],
+        model: Annotated[str, Field(description="provider/model id or preset (best-stt); empty = default")] = "",
+        language: Annotated[str, Field(description="ISO 639-1 code of the spoken language, if known")] = "",
+        prompt: Annotated[str, Field(description="Context or spellings of names and terms to guide the transcript")] = "",
+        timestamps: Annotated[bool, Field(description="Return timed segments")] = False,
+        diarize: Annotated[bool, Field(description="Label who speaks each segment")] = False,
+        provider_options: Annotated[dict[str, Any], Field(description="Provider-specific request fields, e.g. "
+                                                                      "ElevenLabs num_speakers")] = {},  # noqa: B006
+    ) -> Annotated[CallToolResult, TranscriptionOut]:
+        hub = hub_of(ctx)
+        resolved = hub.catalog.resolve(model, "transcription", hub.settings)
+        item = resolve_input(audio, hub.settings, what="audio")
+        if item.mime_type.startswith(NOT_AUDIO):
+            raise InvalidArgument(f"audio {item.name} looks like {item.mime_type}, not audio",
+                                  hint="Pass an audio or video file")
+        hub.key(resolved.provider)
+        module = hub.capability(resolved.provider, "transcription")
+        limit = (resolved.entry.max_input_bytes if resolved.entry else None) or module.MAX_INPUT_BYTES
+        check_size(item, limit, resolved.full_id)
+        steps = 0
+
+        async def progress(message: str) -> None:
+            nonlocal steps
+            steps += 1
+            await ctx.report_progress(steps, None, message)
+
+        request = TranscriptionRequest(audio=item, model=resolved, language=language.strip(), prompt=prompt.strip(),
+                                       timestamps=timestamps, diarize=diarize,
+                                       provider_options=dict(provider_options), progress=progress)
+        result = await module.transcribe(hub, request)  # a TranscriptionOutcome, as for speech
+        if result.duration_seconds is None and item.path is not None:
+            result.duration_seconds = await probe_duration(item.path, item.mime_type)
+        out = result.to_dict()
+        return ok(_transcript_text(out), out, hub=hub)
