@@ -5,6 +5,7 @@ front. A body can be iterated again, so the HTTP layer may resend it on a retry.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -20,9 +21,13 @@ if TYPE_CHECKING:
 CHUNK = 256 * 1024
 
 
+_QUOTE = {'"': "%22", "\\": "\\\\", **{chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B}}
+_QUOTE_RE = re.compile("|".join(re.escape(c) for c in _QUOTE))
+
+
 def _quote(value: str) -> str:
-    """A form-data parameter value as browsers escape it (HTML living standard)."""
-    return value.replace("\r", "%0D").replace("\n", "%0A").replace('"', "%22")
+    """A form-data parameter value escaped as browsers do (quotes, backslashes, control characters)."""
+    return _QUOTE_RE.sub(lambda m: _QUOTE[m.group(0)], value)
 
 
 @dataclass(frozen=True)

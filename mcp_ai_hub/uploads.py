@@ -1,9 +1,8 @@
 """Sending input files to providers without holding them in memory.
 
-- `FileBody` and `MultipartBody` are request bodies that stream an `InputFile` from disk, with
-  their length known up front (so no chunked encoding) and re-iterable (a retried request reads
-  the file again). httpx2's own multipart encoder reads file objects synchronously on the event
-  loop, so multipart bodies are encoded here.
+- `FileBody` (raw bytes) and `file_form` (a `multipart.MultipartBody`) stream an `InputFile` from
+  disk, with their length known up front (so no chunked encoding) and re-iterable (a retried
+  request reads the file again); httpx2's own multipart encoder reads files synchronously.
 - `local_copy` gives a file on disk for a URL input (streamed to a temporary file under a size
   cap) so uploads and size checks work the same for every kind of input.
 - `check_size` refuses an input over a provider's limit before anything is sent.
@@ -12,8 +11,6 @@
 from __future__ import annotations
 
 import json
-import re
-import secrets
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -27,12 +24,11 @@ import httpx2
 from .errors import InvalidArgument
 from .inputs import InputFile
 from .media import EXTENSIONS, sniff_mime
+from .multipart import FilePart, MultipartBody
 
 if TYPE_CHECKING:
     from .http import Http
 
-_QUOTE = {'"': "%22", "\\": "\\\\", **{chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B}}
-_QUOTE_RE = re.compile("|".join(re.escape(c) for c in _QUOTE))
 FETCH_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 
 
@@ -63,10 +59,6 @@ def filename_for(item: InputFile) -> str:
     return name
 
 
-def _quote(value: str) -> str:
-    return _QUOTE_RE.sub(lambda m: _QUOTE[m.group(0)], value)
-
-
 class FileBody:
     """The raw bytes of an input file, streamed from disk."""
 
@@ -82,35 +74,14 @@ class FileBody:
             yield chunk
 
 
-class MultipartBody:
-    """A multipart/form-data body: plain fields first, then one file part streamed from disk."""
-
-    def __init__(self, fields: list[tuple[str, str]], file_field: str, item: InputFile, *,
-                 filename: str = "", content_type: str = ""):
-        self.boundary = secrets.token_hex(16)
-        self.file = FileBody(item)
-        dash = f"--{self.boundary}\r\n".encode()
-        head = b"".join(
-            dash + f'Content-Disposition: form-data; name="{_quote(name)}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
-            for name, value in fields
-        )
-        head += dash + (f'Content-Disposition: form-data; name="{_quote(file_field)}"; '
-                        f'filename="{_quote(filename or filename_for(item))}"\r\n'
-                        f"Content-Type: {content_type or item.mime_type}\r\n\r\n").encode()
-        self._head = head
-        self._tail = f"\r\n--{self.boundary}--\r\n".encode()
-        self.length = len(self._head) + self.file.length + len(self._tail)
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"content-type": f"multipart/form-data; boundary={self.boundary}",
-                "content-length": str(self.length)}
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self._head
-        async for chunk in self.file:
-            yield chunk
-        yield self._tail
+def file_form(fields: list[tuple[str, str]], file_field: str, item: InputFile, *, filename: str = "",
+              content_type: str = "") -> MultipartBody:
+    """A multipart body of plain fields, then one file part streamed from disk (a local copy for URLs)."""
+    if item.size is None:
+        raise InvalidArgument("a URL input must be copied locally before it is uploaded")
+    part = FilePart(file_field, filename or filename_for(item), content_type or item.mime_type, path=item.path,
+                    data=item.data)
+    return MultipartBody(fields, [part])
 
 
 def form_fields(options: dict, reserved: set[str], provider: str, *, array_suffix: str = "[]") -> list[tuple[str, str]]:

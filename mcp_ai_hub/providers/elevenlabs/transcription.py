@@ -17,7 +17,7 @@ from ...capabilities.transcription import (
     language_code,
 )
 from ...errors import InvalidArgument, ProviderUnavailable
-from ...uploads import MultipartBody, form_fields, local_copy
+from ...uploads import file_form, form_fields, local_copy
 from . import API, base_url
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionRe
     limit = (request.model.entry.max_input_bytes if request.model.entry else None) or MAX_INPUT_BYTES
     key = hub.key("elevenlabs")
     async with local_copy(request.audio, hub.http, limit, request.model.full_id) as audio:
-        body = MultipartBody(fields, "file", audio)
+        body = file_form(fields, "file", audio)
         await request.report(f"uploading {audio.name} to {request.model.full_id}")
         response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/v1/speech-to-text",
                                           retry="generate", content=body, headers=body.headers,
