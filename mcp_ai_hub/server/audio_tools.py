@@ -17,27 +17,15 @@ from ..errors import InvalidArgument
 from ..hub import Hub
 from ..inputs import resolve_input
 from ..uploads import check_size
-from .media_blocks import media_blocks
+from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
 
 FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
 NOT_AUDIO = ("image/", "text/", "application/json", "application/pdf")
 
 
-class MediaObject(BaseModel):
-    path: str
-    uri: str
-    resource_uri: str
-    mime_type: str
-    bytes: int
-    width: int | None = None
-    height: int | None = None
-    duration_seconds: float | None = None
-    source_url: str | None = None
-
-
 class SpeechOut(BaseModel):
-    audio: MediaObject
+    audio: MediaOut
     model: str
     provider: str
     characters: int

@@ -29,7 +29,7 @@ from ..capabilities.image import (
 )
 from ..errors import UnsupportedCapability
 from ..hub import Hub
-from .media_blocks import media_blocks
+from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -66,18 +66,6 @@ PARAMS = {
     "wait_seconds": "For queued providers (fal, WaveSpeed): how long to wait before returning the job",
     "provider_options": "Provider-specific fields merged into the request body",
 }
-
-
-class MediaOut(BaseModel):
-    path: str
-    uri: str
-    resource_uri: str
-    mime_type: str
-    bytes: int
-    width: int | None = None
-    height: int | None = None
-    duration_seconds: float | None = None
-    source_url: str | None = None
 
 
 class GenerateImageOut(BaseModel):
