@@ -27,7 +27,8 @@ def only_request(fake, path):
     return calls[0]
 
 
-async def test_streamed_chat_sends_the_exact_request_and_parses_the_answer(connect, hub_env, fakes, workdir):
+@pytest.mark.parametrize("stream", [True, False])
+async def test_chat_sends_the_exact_request_and_parses_the_answer(connect, hub_env, fakes, workdir, stream):
     fake = fakes["openai"]
     fake.state["text"] = {"reply": REPLY}
     (workdir / "chart.png").write_bytes(png())
@@ -35,10 +36,12 @@ async def test_streamed_chat_sends_the_exact_request_and_parses_the_answer(conne
         connect, hub_env("openai"), model="openai/gpt-5.2", system="Be brief.", max_tokens=500, reasoning="high",
         messages=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
         prompt="Why are there tides?", images=["chart.png", "https://images.example/moon.jpg"],
+        provider_options={"stream": stream},
     )
     request = only_request(fake, "/v1/chat/completions")
     assert request.headers["authorization"] == f"Bearer {fake.key}"
     assert request.headers["content-type"] == "application/json"
+    streaming = {"stream": True, "stream_options": {"include_usage": True}} if stream else {}
     assert request.json() == {
         "model": "gpt-5.2",
         "messages": [
@@ -53,8 +56,7 @@ async def test_streamed_chat_sends_the_exact_request_and_parses_the_answer(conne
         ],
         "max_completion_tokens": 500,
         "reasoning_effort": "high",
-        "stream": True,
-        "stream_options": {"include_usage": True},
+        **streaming,
     }
     assert not result.is_error
     out = result.structured_content
@@ -216,6 +218,14 @@ async def test_a_rate_limit_error_mid_stream_keeps_its_code(connect, hub_env, fa
         "message": "Rate limit reached", "type": "tokens", "code": "rate_limit_exceeded", "param": None}}
     result = await generate(connect, hub_env("openai"), model="openai/gpt-4.1", prompt="hi")
     assert result.content[0].text.startswith("[provider_rate_limited] Rate limit reached (reported mid-stream)")
+
+
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_failed_response_maps_its_error_code(connect, hub_env, fakes, stream):
+    fakes["openai"].state["text"] = {"failed": {"code": "rate_limit_exceeded", "message": "Too many tokens."}}
+    result = await generate(connect, hub_env("openai"), model="openai/gpt-5.2", prompt="hi", web_search=True,
+                            provider_options={"stream": stream})
+    assert result.content[0].text.startswith("[provider_rate_limited] Too many tokens. (response failed)")
 
 
 async def test_a_dropped_stream_is_an_error_and_not_resent(connect, hub_env, fakes):

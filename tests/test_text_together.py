@@ -47,16 +47,22 @@ async def test_chat_request_and_answer_with_togethers_quirks(connect, hub_env, f
     assert out["cost_usd"] == pytest.approx((21 * 3.0 + (PIECES + 7) * 7.0) / 1e6)
 
 
-async def test_a_model_outside_the_catalog_is_passed_through_without_a_price(connect, hub_env, fakes):
-    fakes["together"].state["text"] = {"reply": REPLY}
-    result = await generate(connect, hub_env("together"), model="together/mistralai/Mixtral-8x7B-Instruct-v0.1",
-                            prompt="Hi", reasoning="low", images=["https://images.example/cat.jpg"])
-    body = only_request(fakes["together"]).json()
-    assert body["model"] == "mistralai/Mixtral-8x7B-Instruct-v0.1"
-    assert body["reasoning_effort"] == "low"  # unknown models get the field and the provider decides
-    assert body["messages"][0]["content"][1]["image_url"]["url"] == "https://images.example/cat.jpg"
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_model_outside_the_catalog_gets_reasoning_and_images_and_no_price(connect, hub_env, fakes, stream):
+    fakes["together"].state["text"] = {"reply": REPLY, "thinking": THINKING}
+    result = await generate(connect, hub_env("together"), model="together/Qwen/Qwen3-VL-235B-A22B-Thinking",
+                            prompt="Hi", reasoning="low", max_tokens=64, images=["https://images.example/cat.jpg"],
+                            provider_options={"stream": stream})
+    expected = {"model": "Qwen/Qwen3-VL-235B-A22B-Thinking", "max_tokens": 64,
+                "reasoning_effort": "low",  # models outside the catalog get the field; the provider decides
+                "messages": [{"role": "user", "content": [
+                    {"type": "text", "text": "Hi"},
+                    {"type": "image_url", "image_url": {"url": "https://images.example/cat.jpg"}}]}]}
+    assert only_request(fakes["together"]).json() == ({**expected, "stream": True} if stream else expected)
     out = result.structured_content
-    assert out["model"] == "together/mistralai/Mixtral-8x7B-Instruct-v0.1" and out["cost_usd"] is None
+    assert (out["text"], out["finish_reason"]) == (REPLY, "stop")
+    assert out["usage"] == {"input_tokens": 21, "output_tokens": PIECES + 7, "reasoning_tokens": None}
+    assert out["model"] == "together/Qwen/Qwen3-VL-235B-A22B-Thinking" and out["cost_usd"] is None
 
 
 async def test_a_catalog_model_without_a_price_has_a_null_cost(connect, hub_env, fakes):

@@ -3,11 +3,18 @@ closing the upstream request, argument checks, input-file rules, model resolutio
 
 from __future__ import annotations
 
+import itertools
 import time
+
+import importlib
+import inspect
 
 import anyio
 import pytest
 
+from mcp_ai_hub.capabilities.text import TextGenerator
+from mcp_ai_hub.catalog import Catalog
+from mcp_ai_hub.config import PROVIDERS
 from mcp_ai_hub.server import text_tools
 from tests.fakes.samples import png
 
@@ -36,7 +43,7 @@ async def test_progress_notifications_arrive_while_the_answer_streams(connect, h
     values = [p for _, p, _ in seen]
     assert values == sorted(values) and len(set(values)) == len(values)  # strictly increasing
     assert all(message.startswith("writing: ") and message.endswith(" characters") for _, _, message in seen)
-    gaps = [b[0] - a[0] for a, b in zip(seen, seen[1:], strict=False)]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(seen)]
     assert min(gaps) >= text_tools.PROGRESS_INTERVAL - 0.05  # throttled to a few per second
     assert seen[0][0] < done - 0.4  # the first arrived well before the answer was complete
 
@@ -161,6 +168,7 @@ async def test_bad_arguments_are_invalid_argument_errors(connect, hub_env, fakes
     ("openai/gpt-4.1", {"reasoning": "high"}, "does not take a reasoning setting"),
     ("xai/grok-3", {"images": ["data:image/png;base64,iVBORw0KGgo="]}, "does not accept images"),
     ("openai/gpt-image-1.5", {}, "does not do text"),
+    ("fal/some-lab/some-llm", {}, "fal does not offer text"),
 ])
 async def test_features_a_model_lacks_are_unsupported_capability(connect, hub_env, fakes, model, args, expected):
     async with connect(hub_env("openai", "together", "xai")) as client:
@@ -214,3 +222,20 @@ async def test_the_tool_schema_is_flat_documented_and_nullable_free(connect, hub
     assert out["finish_reason"]["enum"] == ["stop", "length", "content_filter", "tool_calls", "other"]
     for provider in ("OpenAI", "Anthropic", "Gemini", "xAI", "Together"):
         assert f"{provider}:" in tool.description  # provider_options documented per provider
+
+
+def test_every_provider_with_text_models_has_a_text_module_following_the_protocol():
+    catalog = Catalog.load()
+    with_text = {p for p, entry in catalog.entries() if "text" in entry.capabilities}
+    assert with_text == {"openai", "anthropic", "gemini", "xai", "together"}
+    wanted = inspect.signature(TextGenerator.generate_text)
+    for provider in PROVIDERS:
+        try:
+            module = importlib.import_module(f"mcp_ai_hub.providers.{provider}.text")
+        except ModuleNotFoundError:
+            assert provider not in with_text, f"{provider} has text models but no text module"
+            continue
+        assert provider in with_text, f"{provider} has a text module but no text model"
+        assert inspect.iscoroutinefunction(module.generate_text)
+        got = inspect.signature(module.generate_text)
+        assert list(got.parameters) == [p for p in wanted.parameters if p != "self"]

@@ -45,14 +45,24 @@ async def test_chat_request_and_answer_without_the_reasoning_content(connect, hu
     assert out["model"] == "xai/grok-3-mini" and out["provider"] == "xai"
 
 
-async def test_the_catalog_id_is_sent_as_the_wire_id_with_images(connect, hub_env, fakes):
+@pytest.mark.parametrize("stream", [True, False])
+async def test_images_go_as_image_url_parts_to_the_wire_id(connect, hub_env, fakes, stream):
+    fakes["xai"].state["text"] = {"reply": REPLY}
     result = await generate(connect, hub_env("xai"), model="xai/grok-4.1-fast", prompt="What is it?",
-                            images=["https://images.example/cat.jpg"])
+                            images=["https://images.example/cat.jpg", "data:image/png;base64,iVBORw0KGgo="],
+                            provider_options={"stream": stream})
     body = only_request(fakes["xai"], "/v1/chat/completions").json()
-    assert body["model"] == "grok-4-1-fast-reasoning"
-    assert body["messages"][-1]["content"][1] == {"type": "image_url",
-                                                  "image_url": {"url": "https://images.example/cat.jpg"}}
-    assert result.structured_content["model"] == "xai/grok-4.1-fast"
+    expected = {"model": "grok-4-1-fast-reasoning", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "What is it?"},
+        {"type": "image_url", "image_url": {"url": "https://images.example/cat.jpg"}},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}]}
+    if stream:
+        expected |= {"stream": True, "stream_options": {"include_usage": True}}
+    assert body == expected
+    out = result.structured_content
+    assert (out["model"], out["text"], out["finish_reason"]) == ("xai/grok-4.1-fast", REPLY, "stop")
+    assert out["usage"] == {"input_tokens": 21, "output_tokens": PIECES, "reasoning_tokens": 0}
+    assert "(grok-4-1-fast-reasoning)" in result.content[0].text  # the model the provider served
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -62,8 +72,8 @@ async def test_web_search_sends_xais_search_tools_and_returns_citations(connect,
     result = await generate(connect, hub_env("xai"), model="xai/grok-4", system="Cite.", prompt="News?",
                             web_search=True, provider_options={"stream": stream})
     body = only_request(fake, "/v1/responses").json()
-    expected = {"model": "grok-4", "input": [{"role": "user", "content": "News?"}], "store": False,
-                "instructions": "Cite.", "tools": [{"type": "web_search"}, {"type": "x_search"}]}
+    expected = {"model": "grok-4", "store": False, "tools": [{"type": "web_search"}, {"type": "x_search"}],
+                "input": [{"role": "system", "content": "Cite."}, {"role": "user", "content": "News?"}]}
     assert body == ({**expected, "stream": True} if stream else expected)
     out = result.structured_content
     assert out["text"] == REPLY

@@ -80,6 +80,7 @@ class TextDialect:
     reasoning_fields: tuple[str, ...] = ()  # message/delta fields carrying reasoning text, kept out of `text`
     effort: Mapping[str, str] = field(default_factory=lambda: {"low": "low", "medium": "medium", "high": "high"})
     search_tools: tuple[Mapping[str, Any], ...] = ()  # Responses API tools sent for web_search
+    system_as_instructions: bool = True  # Responses API: `instructions`, else a leading system input item
     finish_aliases: Mapping[str, str] = field(default_factory=dict)  # vendor finish_reason -> hub value
 
 
@@ -89,6 +90,8 @@ CHAT_FINISH = {"stop": "stop", "length": "length", "content_filter": "content_fi
 STREAM_ERROR_STATUS = {"rate_limit_exceeded": 429, "insufficient_quota": 429, "server_error": 500,
                        "invalid_api_key": 401, "invalid_request_error": 400, "invalid_prompt": 400,
                        "context_length_exceeded": 400, "overloaded": 503}
+# Responses API error codes that are safety refusals
+RESPONSE_POLICY_CODES = {"bio_policy", "image_content_policy_violation"} | CONTENT_POLICY_CODES
 # Responses API incomplete_details.reason -> finish_reason
 INCOMPLETE_FINISH = {"max_output_tokens": "length", "content_filter": "content_filter"}
 
@@ -131,6 +134,8 @@ def chat_body(dialect: TextDialect, resolved: Resolved, request: TextRequest, im
 
 def responses_body(dialect: TextDialect, resolved: Resolved, request: TextRequest, images: list[str]) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
+    if request.system and not dialect.system_as_instructions:
+        items.append({"role": "system", "content": request.system})
     for i, message in enumerate(request.messages):
         content: Any = message.content
         if images and i == request.last_user_index:
@@ -138,7 +143,7 @@ def responses_body(dialect: TextDialect, resolved: Resolved, request: TextReques
                 {"type": "input_image", "image_url": url, "detail": "auto"} for url in images]
         items.append({"role": message.role, "content": content})
     body: dict[str, Any] = {"model": resolved.wire_id, "input": items, "store": False}
-    if request.system:
+    if request.system and dialect.system_as_instructions:
         body["instructions"] = request.system
     if request.max_tokens:
         body["max_output_tokens"] = request.max_tokens
@@ -153,8 +158,8 @@ def responses_body(dialect: TextDialect, resolved: Resolved, request: TextReques
     return deep_merge(body, request.provider_options)
 
 
-def stream_error(api: ProviderApi, error: Mapping[str, Any]) -> HubError:
-    """A hub error for an error that arrived inside a 200 stream (`{"error": {...}}` or an error event)."""
+def stream_error(api: ProviderApi, error: Mapping[str, Any], note: str = "reported mid-stream") -> HubError:
+    """A hub error for an error inside a 200 response (`{"error": {...}}`, an error event, a failed Response)."""
     code, kind = str(error.get("code") or ""), str(error.get("type") or "")
     status = STREAM_ERROR_STATUS.get(code) or STREAM_ERROR_STATUS.get(kind) or 500
     if code in RESPONSE_POLICY_CODES:
@@ -162,12 +167,8 @@ def stream_error(api: ProviderApi, error: Mapping[str, Any]) -> HubError:
     else:
         err = api.parse_error(status, json.dumps({"error": dict(error)}).encode(), {})
     err.provider = api.name
-    err.message += " (reported mid-stream)"
+    err.message += f" ({note})"
     return err
-
-
-# Responses API error codes that are safety refusals
-RESPONSE_POLICY_CODES = {"bio_policy", "image_content_policy_violation"} | CONTENT_POLICY_CODES
 
 
 def _chat_usage(usage: Mapping[str, Any]) -> Usage:
@@ -249,12 +250,11 @@ def _chat_citations(draft: Draft, message: Mapping[str, Any], data: Mapping[str,
             draft.cite(url)
 
 
-def _responses_final(api: ProviderApi, dialect: TextDialect, draft: Draft, response: Mapping[str, Any],
-                     streamed_text: bool) -> None:
+def _responses_final(api: ProviderApi, draft: Draft, response: Mapping[str, Any], streamed_text: bool) -> None:
     """Read usage, finish, citations (and text when none streamed) from a Response object."""
     status = str(response.get("status") or "")
     if status == "failed" or response.get("error"):
-        raise stream_error(api, response.get("error") or {"message": "the response failed"})
+        raise stream_error(api, response.get("error") or {"message": "the response failed"}, "response failed")
     usage = response.get("usage") or {}
     details = usage.get("output_tokens_details") or {}
     reasoning = details.get("reasoning_tokens")
@@ -294,7 +294,7 @@ async def generate_responses(
     async with hub.http.stream(api, hub.key(api.name), "POST", f"{base}/responses", json=body,
                                retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
-            _responses_final(api, dialect, draft, await sse.json_body(response, api.name), streamed_text=False)
+            _responses_final(api, draft, await sse.json_body(response, api.name), streamed_text=False)
             return _chat_outcome(api, draft, "")
         async for event in sse.events(response, api.name):
             data = event.data
@@ -314,7 +314,7 @@ async def generate_responses(
             elif kind in ("response.completed", "response.incomplete", "response.failed"):
                 if refusal:
                     break
-                _responses_final(api, dialect, draft, data.get("response") or {}, streamed_text=draft.text_chars > 0)
+                _responses_final(api, draft, data.get("response") or {}, streamed_text=draft.text_chars > 0)
                 finished = True
                 break
             await draft.flush()

@@ -12,6 +12,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from ..capabilities import text as text_capability
+from ..errors import HubError
 from ..hub import Hub
 from .results import hub_of, ok, tool_errors
 
@@ -94,6 +95,7 @@ class ProgressReporter:
         self.value = 0.0
         self.text_chars = 0
         self.thinking_chars = 0
+        self._lock = anyio.Lock()  # the stream and the heartbeat both send; values must go out in order
 
     async def __call__(self, text_chars: int, thinking_chars: int) -> None:
         self.text_chars, self.thinking_chars = text_chars, thinking_chars
@@ -108,20 +110,20 @@ class ProgressReporter:
                 await self._send()
 
     async def _send(self) -> None:
-        # the value is characters received (text + reasoning); a silent heartbeat still moves it on by 1
-        self.value = max(self.value + 1, float(self.text_chars + self.thinking_chars))
-        self.sent_at = time.monotonic()
-        waited = int(self.sent_at - self.started)
-        if self.text_chars:
-            message = f"writing: {self.text_chars} characters"
-        elif self.thinking_chars:
-            message = f"reasoning: {self.thinking_chars} characters of thought"
-        else:
-            message = f"waiting for the model ({waited} s)"
-        await self.ctx.report_progress(self.value, None, message)
+        async with self._lock:
+            # the value is characters received (text + reasoning); a silent heartbeat still moves it on by 1
+            self.value = max(self.value + 1, float(self.text_chars + self.thinking_chars))
+            self.sent_at = time.monotonic()
+            if self.text_chars:
+                message = f"writing: {self.text_chars} characters"
+            elif self.thinking_chars:
+                message = f"reasoning: {self.thinking_chars} characters of thought"
+            else:
+                message = f"waiting for the model ({int(self.sent_at - self.started)} s)"
+            await self.ctx.report_progress(self.value, None, message)
 
 
-def _summary(out: dict[str, Any]) -> str:
+def _summary(out: dict[str, Any], provider_model: str) -> str:
     lines = [out["text"] or "(the model returned no text)"]
     if out["citations"]:
         lines.append("\nSources:")
@@ -129,7 +131,8 @@ def _summary(out: dict[str, Any]) -> str:
     usage = out["usage"]
     cost = f", ${out['cost_usd']:.6f}" if out["cost_usd"] is not None else ""
     note = "; cut off at max_tokens" if out["finish_reason"] == "length" else ""
-    lines.append(f"\n[{out['model']}: finish {out['finish_reason']}{note}; {usage['input_tokens']} in, "
+    served = f" ({provider_model})" if provider_model and not out["model"].endswith("/" + provider_model) else ""
+    lines.append(f"\n[{out['model']}{served}: finish {out['finish_reason']}{note}; {usage['input_tokens']} in, "
                  f"{usage['output_tokens']} out tokens{cost}]")
     return "\n".join(lines)
 
@@ -170,15 +173,15 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         )
         generator = hub.capability(resolved.provider, "text")
         reporter = ProgressReporter(ctx)
-        failure: Exception | None = None
+        failure: HubError | None = None
         async with anyio.create_task_group() as tg:
             tg.start_soon(reporter.heartbeat)
             try:
                 result = await generator.generate_text(hub, resolved, request, reporter)
-            except Exception as exc:  # re-raised below, outside the task group, unwrapped
+            except HubError as exc:  # re-raised below, outside the task group, so it is not wrapped
                 failure = exc
             tg.cancel_scope.cancel()
         if failure is not None:
             raise failure
         out = result.to_dict()
-        return ok(_summary(out), out, hub=hub)
+        return ok(_summary(out, result.provider_model), out, hub=hub)

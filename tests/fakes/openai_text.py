@@ -188,6 +188,8 @@ def responses_handler(flavor: Flavor):
                       "output_tokens_details": {"reasoning_tokens": reasoning_tokens},
                       "total_tokens": 30 + len(pieces) + reasoning_tokens},
         }
+        if k["failed"]:
+            response |= {"status": "failed", "error": k["failed"], "output": [], "usage": None}
         if not body.get("stream"):
             return JSONResponse(response)
 
@@ -203,6 +205,8 @@ def responses_handler(flavor: Flavor):
                        event("response.web_search_call.searching", output_index=0, item_id="ws_fake1"),
                        event("response.web_search_call.completed", output_index=0, item_id="ws_fake1"),
                        event("response.output_item.done", output_index=0, item=output[0])]
+        if k["failed"]:
+            return sse(frames + [event("response.failed", response=response)], k["delay"])
         index = len(output) - 1
         frames.append(event("response.output_item.added", output_index=index,
                             item={**message, "status": "in_progress", "content": []}))

@@ -38,6 +38,7 @@ def reply_pieces(text: str) -> list[str]:
 def scenario(state: dict[str, Any], default_reply: str) -> dict[str, Any]:
     """The knobs a test may set in `fake.state["text"]`, with defaults."""
     knobs = {"reply": default_reply, "delay": 0.0, "thinking": "Let me think this through.", "finish": None,
-             "refuse": "", "error_after": None, "error": None, "citations": None, "block": ""}
+             "refuse": "", "error_after": None, "error": None, "citations": None, "block": "",
+             "failed": None}
     knobs.update(state.get("text") or {})
     return knobs

@@ -147,7 +147,7 @@ async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
     body = await request_body(hub, resolved, request)
-    thinking = "thinking" in body and (body["thinking"] or {}).get("type") == "enabled"
+    thinking = (body.get("thinking") or {}).get("type", "disabled") != "disabled"
     draft, stop_reason, finished = Draft(resolved, on_progress), "", False
     async with hub.http.stream(API, hub.key("anthropic"), "POST", f"{base_url(hub.settings)}/v1/messages",
                                json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:

@@ -51,9 +51,13 @@ def thinking_config(resolved: Resolved, request: TextRequest) -> dict[str, Any] 
     return None
 
 
+async def _inline(hub: Hub, image: Any) -> dict[str, Any]:
+    data = await image.base64(hub.http, IMAGE_MAX_BYTES)  # reading a URL settles its MIME type from the bytes
+    return {"inlineData": {"mimeType": image.mime_type, "data": data}}
+
+
 async def request_body(hub: Hub, resolved: Resolved, request: TextRequest) -> dict[str, Any]:
-    images = [{"inlineData": {"mimeType": image.mime_type, "data": await image.base64(hub.http, IMAGE_MAX_BYTES)}}
-              for image in request.images]
+    images = [await _inline(hub, image) for image in request.images]
     contents = []
     for i, message in enumerate(request.messages):
         parts: list[dict[str, Any]] = [{"text": message.content}]

@@ -20,6 +20,7 @@ DIALECT = openai_compat.TextDialect(
     reasoning_fields=("reasoning_content",),
     effort={"low": "low", "medium": "high", "high": "high"},  # grok-3-mini takes only low and high
     search_tools=({"type": "web_search"}, {"type": "x_search"}),
+    system_as_instructions=False,  # xAI's Responses API takes the system prompt as a system input item
 )
 
 
