@@ -130,6 +130,14 @@ async def test_a_recitation_stop_after_some_text_keeps_the_text(connect, hub_env
     assert result.structured_content["finish_reason"] == "content_filter"
 
 
+@pytest.mark.parametrize("url", ["/cdn/missing.png", "http://127.0.0.1:9/unreachable.png"])
+async def test_an_image_url_that_cannot_be_fetched_is_invalid_argument(connect, hub_env, fakes, url):
+    image = fakes["gemini"].url(url) if url.startswith("/") else url
+    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="x", images=[image])
+    assert result.content[0].text.startswith("[invalid_argument] could not fetch")
+    assert fakes["gemini"].calls("GenerateContent") == []
+
+
 def gemini_body(code, status, message, details=None):
     return {"error": {"code": code, "message": message, "status": status, "details": details or []}}
 

@@ -83,6 +83,14 @@ async def test_a_plain_chat_response_is_parsed_too(connect, hub_env, fakes):
     assert out["cost_usd"] == pytest.approx((21 * 0.4 + PIECES * 1.6) / 1e6)
 
 
+async def test_a_null_provider_option_removes_a_field_the_hub_sends(connect, hub_env, fakes):
+    result = await generate(connect, hub_env("openai"), model="openai/gpt-4.1", prompt="x", web_search=True,
+                            provider_options={"store": None, "tools": [{"type": "web_search", "search_context_size": "high"}]})
+    body = only_request(fakes["openai"], "/v1/responses").json()
+    assert "store" not in body and body["tools"] == [{"type": "web_search", "search_context_size": "high"}]
+    assert not result.is_error
+
+
 @pytest.mark.parametrize("stream", [True, False])
 async def test_hitting_max_tokens_is_finish_length(connect, hub_env, fakes, stream):
     fakes["openai"].state["text"] = {"reply": REPLY}

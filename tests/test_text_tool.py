@@ -3,11 +3,10 @@ closing the upstream request, argument checks, input-file rules, model resolutio
 
 from __future__ import annotations
 
-import itertools
-import time
-
 import importlib
 import inspect
+import itertools
+import time
 
 import anyio
 import pytest

@@ -154,8 +154,9 @@ class Draft:
     def result(self) -> TextResult:
         return TextResult(
             text=self.text, model=self.resolved.full_id, provider=self.resolved.provider,
-            finish_reason=self.finish_reason or "other", usage=self.usage, citations=list(self._citations.values()),
-            cost_usd=cost_usd(self.resolved.entry, self.usage), provider_model=self.provider_model,
+            finish_reason=self.finish_reason or "other", usage=self.usage,
+            citations=list(self._citations.values()), cost_usd=cost_usd(self.resolved.entry, self.usage),
+            provider_model=self.provider_model,
         )
 
 
@@ -169,10 +170,12 @@ def cost_usd(entry: ModelEntry | None, usage: Usage) -> float | None:
 
 
 def deep_merge(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """`options` merged into `body`: nested objects key by key, anything else replaced."""
+    """`options` merged into `body`: objects key by key, null removes a field, anything else replaces."""
     merged = dict(body)
     for key, value in options.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
@@ -212,8 +215,9 @@ def build_request(
     entry = resolved.entry
     hint = "Pick another model: list_models capability=text"
     if web_search and not resolved.has_feature("web_search"):
-        raise UnsupportedCapability(f"{resolved.full_id} has no server-side web search",
-                                    hint=hint + " (models with the web_search feature) or set web_search=false")
+        raise UnsupportedCapability(
+            f"{resolved.full_id} has no server-side web search",
+            hint=hint + " (models with the web_search feature) or set web_search=false")
     if reasoning != "off" and entry is not None and "reasoning" not in entry.features:
         raise UnsupportedCapability(f"{resolved.full_id} does not take a reasoning setting",
                                     hint=hint + " (models with the reasoning feature) or set reasoning=off")
@@ -244,7 +248,8 @@ def _messages(raw: list[dict[str, Any]]) -> list[Message]:
         role = str(item.get("role", "")).strip().lower()
         content = item.get("content")
         if role not in ROLES:
-            hint = "Put system instructions in the system parameter" if role in ("system", "developer") else ""
+            system = role in ("system", "developer")
+            hint = "Put system instructions in the system parameter" if system else ""
             raise InvalidArgument(f"messages[{i}].role is {role!r}; use user or assistant", hint=hint)
         if not isinstance(content, str) or not content.strip():
             raise InvalidArgument(f"messages[{i}].content must be non-empty text")

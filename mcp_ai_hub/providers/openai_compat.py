@@ -71,6 +71,9 @@ async def list_models(hub: Hub, api: ProviderApi, base_url: str) -> list[LiveMod
 
 # --- text: Chat Completions and the Responses API ---------------------------------------------
 
+SAME_EFFORT = {"low": "low", "medium": "medium", "high": "high"}
+
+
 @dataclass(frozen=True)
 class TextDialect:
     """How one OpenAI-compatible vendor differs on text generation, as data."""
@@ -78,14 +81,14 @@ class TextDialect:
     max_tokens_field: str = "max_completion_tokens"
     stream_usage: bool = True  # send stream_options.include_usage (else usage rides on the last chunk)
     reasoning_fields: tuple[str, ...] = ()  # message/delta fields carrying reasoning text, kept out of `text`
-    effort: Mapping[str, str] = field(default_factory=lambda: {"low": "low", "medium": "medium", "high": "high"})
+    effort: Mapping[str, str] = field(default_factory=lambda: dict(SAME_EFFORT))
     search_tools: tuple[Mapping[str, Any], ...] = ()  # Responses API tools sent for web_search
     system_as_instructions: bool = True  # Responses API: `instructions`, else a leading system input item
     finish_aliases: Mapping[str, str] = field(default_factory=dict)  # vendor finish_reason -> hub value
 
 
-CHAT_FINISH = {"stop": "stop", "length": "length", "content_filter": "content_filter", "tool_calls": "tool_calls",
-               "function_call": "tool_calls"}
+CHAT_FINISH = {"stop": "stop", "length": "length", "content_filter": "content_filter",
+               "tool_calls": "tool_calls", "function_call": "tool_calls"}
 # mid-stream error code/type -> the HTTP status it stands for
 STREAM_ERROR_STATUS = {"rate_limit_exceeded": 429, "insufficient_quota": 429, "server_error": 500,
                        "invalid_api_key": 401, "invalid_request_error": 400, "invalid_prompt": 400,
@@ -107,10 +110,13 @@ def reasoning_effort(dialect: TextDialect, resolved: Resolved, request: TextRequ
 
 async def image_urls(hub: Hub, request: TextRequest) -> list[str]:
     """Each image as the URL the vendor fetches itself, or a base64 data URI of local bytes."""
-    return [image.url if image.is_url else await image.data_uri(hub.http, IMAGE_MAX_BYTES) for image in request.images]
+    return [image.url if image.is_url else await image.data_uri(hub.http, IMAGE_MAX_BYTES)
+            for image in request.images]
 
 
-def chat_body(dialect: TextDialect, resolved: Resolved, request: TextRequest, images: list[str]) -> dict[str, Any]:
+def chat_body(
+    dialect: TextDialect, resolved: Resolved, request: TextRequest, images: list[str]
+) -> dict[str, Any]:
     messages: list[dict[str, Any]] = [{"role": "system", "content": request.system}] if request.system else []
     for i, message in enumerate(request.messages):
         content: Any = message.content
@@ -132,7 +138,9 @@ def chat_body(dialect: TextDialect, resolved: Resolved, request: TextRequest, im
     return deep_merge(body, request.provider_options)
 
 
-def responses_body(dialect: TextDialect, resolved: Resolved, request: TextRequest, images: list[str]) -> dict[str, Any]:
+def responses_body(
+    dialect: TextDialect, resolved: Resolved, request: TextRequest, images: list[str]
+) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     if request.system and not dialect.system_as_instructions:
         items.append({"role": "system", "content": request.system})
@@ -159,7 +167,8 @@ def responses_body(dialect: TextDialect, resolved: Resolved, request: TextReques
 
 
 def stream_error(api: ProviderApi, error: Mapping[str, Any], note: str = "reported mid-stream") -> HubError:
-    """A hub error for an error inside a 200 response (`{"error": {...}}`, an error event, a failed Response)."""
+    """The hub error for an error inside a 200 response: `{"error": {...}}`, an error event, a failed
+    Response."""
     code, kind = str(error.get("code") or ""), str(error.get("type") or "")
     status = STREAM_ERROR_STATUS.get(code) or STREAM_ERROR_STATUS.get(kind) or 500
     if code in RESPONSE_POLICY_CODES:
@@ -197,9 +206,10 @@ async def generate_chat(
     on_progress: OnProgress | None = None,
 ) -> TextResult:
     """`POST {base}/chat/completions`, streamed (SSE, `[DONE]`) unless the request says otherwise."""
+    key = hub.key(api.name)
     body = chat_body(dialect, resolved, request, await image_urls(hub, request))
     draft, refusal = Draft(resolved, on_progress), []
-    async with hub.http.stream(api, hub.key(api.name), "POST", f"{base}/chat/completions", json=body,
+    async with hub.http.stream(api, key, "POST", f"{base}/chat/completions", json=body,
                                retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             data = await sse.json_body(response, api.name)
@@ -234,8 +244,8 @@ async def generate_chat(
                     draft.finish_reason = _chat_finish(dialect, str(choice["finish_reason"]))
             await draft.flush()
     if not draft.finish_reason and not any(refusal):
-        raise ProviderUnavailable(f"{api.name} ended the stream before the answer finished", provider=api.name,
-                                  hint=HINTS[ProviderUnavailable])
+        raise ProviderUnavailable(f"{api.name} ended the stream before the answer finished",
+                                  provider=api.name, hint=HINTS[ProviderUnavailable])
     return _chat_outcome(api, draft, "".join(refusal))
 
 
@@ -250,11 +260,14 @@ def _chat_citations(draft: Draft, message: Mapping[str, Any], data: Mapping[str,
             draft.cite(url)
 
 
-def _responses_final(api: ProviderApi, draft: Draft, response: Mapping[str, Any], streamed_text: bool) -> None:
+def _responses_final(
+    api: ProviderApi, draft: Draft, response: Mapping[str, Any], streamed_text: bool
+) -> None:
     """Read usage, finish, citations (and text when none streamed) from a Response object."""
     status = str(response.get("status") or "")
     if status == "failed" or response.get("error"):
-        raise stream_error(api, response.get("error") or {"message": "the response failed"}, "response failed")
+        error = response.get("error") or {"message": "the response failed"}
+        raise stream_error(api, error, "response failed")
     usage = response.get("usage") or {}
     details = usage.get("output_tokens_details") or {}
     reasoning = details.get("reasoning_tokens")
@@ -289,9 +302,10 @@ async def generate_responses(
     on_progress: OnProgress | None = None,
 ) -> TextResult:
     """`POST {base}/responses` (needed for server-side search and Responses-only models)."""
+    key = hub.key(api.name)
     body = responses_body(dialect, resolved, request, await image_urls(hub, request))
     draft, refusal, finished = Draft(resolved, on_progress), [], False
-    async with hub.http.stream(api, hub.key(api.name), "POST", f"{base}/responses", json=body,
+    async with hub.http.stream(api, key, "POST", f"{base}/responses", json=body,
                                retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             _responses_final(api, draft, await sse.json_body(response, api.name), streamed_text=False)
@@ -319,6 +333,6 @@ async def generate_responses(
                 break
             await draft.flush()
     if not finished and not refusal:
-        raise ProviderUnavailable(f"{api.name} ended the stream before the response completed", provider=api.name,
-                                  hint=HINTS[ProviderUnavailable])
+        raise ProviderUnavailable(f"{api.name} ended the stream before the response completed",
+                                  provider=api.name, hint=HINTS[ProviderUnavailable])
     return _chat_outcome(api, draft, "".join(refusal))

@@ -43,7 +43,8 @@ other), token usage and the cost in USD (null when the catalog has no price; per
 - web_search: the provider's own server-side search (OpenAI Responses web_search tool, Claude
   web_search_20250305, Gemini Google Search grounding, xAI web_search + x_search on its Responses API);
   cited sources come back in citations. Models without it fail with [unsupported_capability].
-- provider_options: extra fields merged into the provider's request body (nested objects key by key).
+- provider_options: extra fields merged into the provider's request body (nested objects key by key;
+  null removes a field the hub would send).
   {"stream": false} asks for one plain response instead of a stream (no progress meanwhile).
   OpenAI: Chat Completions fields (top_p, seed, stop, response_format, verbosity, service_tier...), or
   Responses API fields (text, tools settings, include...) when web_search is on or the model is
@@ -131,9 +132,10 @@ def _summary(out: dict[str, Any], provider_model: str) -> str:
     usage = out["usage"]
     cost = f", ${out['cost_usd']:.6f}" if out["cost_usd"] is not None else ""
     note = "; cut off at max_tokens" if out["finish_reason"] == "length" else ""
-    served = f" ({provider_model})" if provider_model and not out["model"].endswith("/" + provider_model) else ""
-    lines.append(f"\n[{out['model']}{served}: finish {out['finish_reason']}{note}; {usage['input_tokens']} in, "
-                 f"{usage['output_tokens']} out tokens{cost}]")
+    same = not provider_model or out["model"].endswith("/" + provider_model)
+    served = "" if same else f" ({provider_model})"
+    lines.append(f"\n[{out['model']}{served}: finish {out['finish_reason']}{note}; "
+                 f"{usage['input_tokens']} in, {usage['output_tokens']} out tokens{cost}]")
     return "\n".join(lines)
 
 
@@ -147,20 +149,21 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @tool_errors
     async def generate_text(
         ctx: Context,
-        prompt: Annotated[str, Field(description="The user's request (appended after messages, if any)")] = "",
+        prompt: Annotated[str, Field(description="The request (appended after messages, if any)")] = "",
         messages: Annotated[list[Any], Field(
             description="Earlier conversation turns, oldest first: [{role: user|assistant, content}]",
             json_schema_extra={"items": MESSAGE_SCHEMA})] = [],  # noqa: B006
         system: Annotated[str, Field(description="System instructions")] = "",
-        model: Annotated[str, Field(description="provider/model id or preset; empty = default text preset")] = "",
+        model: Annotated[str, Field(description="provider/model id or preset; empty = default preset")] = "",
         max_tokens: Annotated[int, Field(description="Answer length cap in tokens; 0 = model default",
                                          json_schema_extra={"minimum": 0})] = 0,
         temperature: Annotated[float, Field(description="0 to 2; -1 = model default",
                                             json_schema_extra={"minimum": -1, "maximum": 2})] = -1,
-        reasoning: Annotated[str, Field(description="off (model default), low, medium or high",
-                                        json_schema_extra={"enum": list(text_capability.REASONING_LEVELS)})] = "off",
+        reasoning: Annotated[str, Field(
+            description="off (model default), low, medium or high",
+            json_schema_extra={"enum": list(text_capability.REASONING_LEVELS)})] = "off",
         images: Annotated[list[str], Field(description="Image paths, http(s) URLs or data URIs")] = [],  # noqa: B006
-        web_search: Annotated[bool, Field(description="Let the provider search the web and cite sources")] = False,
+        web_search: Annotated[bool, Field(description="Provider-side web search with citations")] = False,
         provider_options: Annotated[dict[str, Any], Field(
             description="Provider-specific request fields merged into the body; {\"stream\": false} for a "
                         "plain response")] = {},  # noqa: B006

@@ -146,10 +146,11 @@ def _read_message(draft: Draft, message: Mapping[str, Any], thinking: bool) -> s
 async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
+    key = hub.key("anthropic")
     body = await request_body(hub, resolved, request)
     thinking = (body.get("thinking") or {}).get("type", "disabled") != "disabled"
     draft, stop_reason, finished = Draft(resolved, on_progress), "", False
-    async with hub.http.stream(API, hub.key("anthropic"), "POST", f"{base_url(hub.settings)}/v1/messages",
+    async with hub.http.stream(API, key, "POST", f"{base_url(hub.settings)}/v1/messages",
                                json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             message = await sse.json_body(response, API.name)

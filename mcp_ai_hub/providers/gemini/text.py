@@ -19,8 +19,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import httpx2
+
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage, deep_merge
-from ...errors import HINTS, ContentPolicy, HubError, ProviderUnavailable
+from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
 from .. import sse
 from . import API, base_url, model_path
 
@@ -52,7 +54,11 @@ def thinking_config(resolved: Resolved, request: TextRequest) -> dict[str, Any] 
 
 
 async def _inline(hub: Hub, image: Any) -> dict[str, Any]:
-    data = await image.base64(hub.http, IMAGE_MAX_BYTES)  # reading a URL settles its MIME type from the bytes
+    try:
+        data = await image.base64(hub.http, IMAGE_MAX_BYTES)  # reading a URL settles its MIME type
+    except httpx2.HTTPError as exc:
+        raise InvalidArgument(f"could not fetch image {image.source} ({type(exc).__name__})",
+                              hint="Check the URL, or pass a local file or a data URI") from None
     return {"inlineData": {"mimeType": image.mime_type, "data": data}}
 
 
@@ -96,12 +102,14 @@ def read_chunk(draft: Draft, chunk: Mapping[str, Any]) -> str:
         raise _stream_error(chunk["error"])
     blocked = (chunk.get("promptFeedback") or {}).get("blockReason")
     if blocked:
-        raise ContentPolicy(f"Gemini blocked the prompt ({blocked})", provider=API.name, hint=HINTS[ContentPolicy])
+        raise ContentPolicy(f"Gemini blocked the prompt ({blocked})", provider=API.name,
+                            hint=HINTS[ContentPolicy])
     draft.provider_model = str(chunk.get("modelVersion") or draft.provider_model)
     if usage := chunk.get("usageMetadata"):
         thoughts = int(usage.get("thoughtsTokenCount") or 0)
+        search_prompt = int(usage.get("toolUsePromptTokenCount") or 0)
         draft.usage = Usage(
-            input_tokens=int(usage.get("promptTokenCount") or 0) + int(usage.get("toolUsePromptTokenCount") or 0),
+            input_tokens=int(usage.get("promptTokenCount") or 0) + search_prompt,
             output_tokens=int(usage.get("candidatesTokenCount") or 0) + thoughts,
             reasoning_tokens=thoughts,
         )
@@ -129,11 +137,12 @@ def _outcome(draft: Draft, finish: str) -> TextResult:
 async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
+    key = hub.key("gemini")
     body = await request_body(hub, resolved, request)
     method, params = ("streamGenerateContent", {"alt": "sse"}) if request.stream else ("generateContent", {})
     url = f"{base_url(hub.settings)}/{model_path(resolved.wire_id)}:{method}"
     draft, finish = Draft(resolved, on_progress), ""
-    async with hub.http.stream(API, hub.key("gemini"), "POST", url, json=body, params=params, retry="generate",
+    async with hub.http.stream(API, key, "POST", url, json=body, params=params, retry="generate",
                                timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             return _outcome(draft, read_chunk(draft, await sse.json_body(response, API.name)))

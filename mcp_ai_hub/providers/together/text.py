@@ -24,4 +24,5 @@ DIALECT = openai_compat.TextDialect(
 async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    return await openai_compat.generate_chat(hub, API, base_url(hub.settings), DIALECT, resolved, request, on_progress)
+    base = base_url(hub.settings)
+    return await openai_compat.generate_chat(hub, API, base, DIALECT, resolved, request, on_progress)
