@@ -43,15 +43,16 @@ other), token usage and the cost in USD (null when the catalog has no price; per
 - web_search: the provider's own server-side search (OpenAI Responses web_search tool, Claude
   web_search_20250305, Gemini Google Search grounding, xAI web_search + x_search on its Responses API);
   cited sources come back in citations. Models without it fail with [unsupported_capability].
-- provider_options: extra fields merged into the provider's request body (nested objects key by key;
-  null removes a field the hub would send).
+- provider_options: extra fields merged into the provider's request body (objects key by key, lists
+  replaced whole; null removes a field the hub would send).
   {"stream": false} asks for one plain response instead of a stream (no progress meanwhile).
   OpenAI: Chat Completions fields (top_p, seed, stop, response_format, verbosity, service_tier...), or
   Responses API fields (text, tools settings, include...) when web_search is on or the model is
   Responses-only (Codex, -pro). Anthropic: Messages fields (top_k, stop_sequences, metadata,
-  service_tier, thinking to override the budget, tools[0].max_uses...). Gemini: generateContent fields,
-  e.g. {"generationConfig": {"topK": 40, "responseMimeType": "application/json"}, "safetySettings": [...]}.
-  xAI: chat fields (top_p, seed, stop, response_format...). Together: chat fields (top_k,
+  service_tier, thinking to override the budget, tools to set the search tool's max_uses...).
+  Gemini: generateContent fields, e.g. {"generationConfig": {"topK": 40, "responseMimeType":
+  "application/json"}, "safetySettings": [...]}. xAI: chat fields (top_p, seed, stop, response_format...),
+  or Responses API fields with web_search (search tool settings in tools). Together: chat fields (top_k,
   repetition_penalty, min_p, safety_model, reasoning {"enabled": ...}...).
 """
 
