@@ -12,7 +12,7 @@ from .. import __version__
 from ..catalog import Catalog
 from ..config import Settings
 from ..hub import Hub
-from . import audio_tools, image_tools, media_blocks, models_tools
+from . import audio_tools, image_tools, media_blocks, models_tools, text_tools
 
 log = logging.getLogger("mcp_ai_hub.server")
 
@@ -30,7 +30,7 @@ generate_video, on OpenAI, Anthropic, Gemini, xAI, ElevenLabs, WaveSpeed, fal an
 """
 
 # each module has `register(mcp, hub)`; later issues add theirs here
-TOOL_MODULES = [models_tools, media_blocks, image_tools, audio_tools]
+TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools]
 
 
 def build_server(settings: Settings | None = None, catalog: Catalog | None = None) -> MCPServer:
