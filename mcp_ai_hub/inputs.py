@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes, urlparse
 
 import anyio
+import httpx2
 
 from .errors import FileNotAllowed, InvalidArgument, OutputTooLarge
 from .media import MIME_BY_EXTENSION, sniff_mime
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 CHUNK = 256 * 1024
 DEFAULT_FETCH_LIMIT = 100 * 1024 * 1024
+FETCH_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 
 
 @dataclass
@@ -64,14 +66,19 @@ class InputFile:
             return await anyio.Path(self.path).read_bytes()
         assert http is not None, "reading a URL input needs the HTTP client"
         chunks, size = [], 0
-        async with http.client.stream("GET", self.url) as response:
-            if response.status_code >= 400:
-                raise InvalidArgument(f"could not fetch {self.url}: HTTP {response.status_code}")
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise OutputTooLarge(f"{self.url} is larger than {max_bytes} bytes")
-                chunks.append(chunk)
+        try:
+            async with http.client.stream("GET", self.url, timeout=FETCH_TIMEOUT) as response:
+                if response.status_code >= 400:
+                    raise InvalidArgument(f"could not fetch {self.url}: HTTP {response.status_code}",
+                                          hint="Check the URL, or pass a local file")
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise OutputTooLarge(f"{self.url} is larger than {max_bytes} bytes")
+                    chunks.append(chunk)
+        except httpx2.HTTPError as exc:
+            raise InvalidArgument(f"could not fetch {self.url}: {type(exc).__name__}",
+                                  hint="Check the URL, or pass a local file") from None
         data = b"".join(chunks)
         self.mime_type = sniff_mime(data[:64], self.mime_type)
         return data

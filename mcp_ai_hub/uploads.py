@@ -22,14 +22,13 @@ import anyio
 import httpx2
 
 from .errors import InvalidArgument
-from .inputs import InputFile
+from .inputs import FETCH_TIMEOUT, InputFile
 from .media import EXTENSIONS, sniff_mime
 from .multipart import FilePart, MultipartBody
 
 if TYPE_CHECKING:
     from .http import Http
 
-FETCH_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 
 
 def human_bytes(n: int) -> str:

@@ -19,10 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage, deep_merge
-from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
+from ...errors import HINTS, ContentPolicy, HubError, ProviderUnavailable
 from .. import sse
 from . import API, base_url, model_path
 
@@ -54,11 +52,7 @@ def thinking_config(resolved: Resolved, request: TextRequest) -> dict[str, Any] 
 
 
 async def _inline(hub: Hub, image: Any) -> dict[str, Any]:
-    try:
-        data = await image.base64(hub.http, IMAGE_MAX_BYTES)  # reading a URL settles its MIME type
-    except httpx2.HTTPError as exc:
-        raise InvalidArgument(f"could not fetch image {image.source} ({type(exc).__name__})",
-                              hint="Check the URL, or pass a local file or a data URI") from None
+    data = await image.base64(hub.http, IMAGE_MAX_BYTES)  # reading a URL settles its MIME type
     return {"inlineData": {"mimeType": image.mime_type, "data": data}}
 
 
