@@ -417,7 +417,7 @@ class JobManager:
                 return
         count = len(outputs)
         noun = "file" if count == 1 else "files"
-        await self._finish(job.job_id, "succeeded", f"done: {count} {noun} saved", owner=self.owner,
+        await self._finish(job.job_id, "succeeded", f"{count} {noun} saved", owner=self.owner,
                            progress=1.0)
 
     async def _download(self, job: Job, ref: OutputRef) -> Media:

@@ -60,10 +60,10 @@ async def test_a_fal_job_is_stored_submitted_once_polled_and_its_outputs_saved(h
         seen.append((j.status, j.message))
 
     done = await hub.jobs.wait(job.job_id, 5, on_update)
-    assert done.status == "succeeded" and done.progress == 1.0 and done.message == "done: 2 files saved"
+    assert done.status == "succeeded" and done.progress == 1.0 and done.message == "2 files saved"
     assert [s for s, _ in seen][0] == "queued" and "running" in [s for s, _ in seen]
     assert any(m.startswith("in queue, position") for _, m in seen)
-    assert any(m.startswith("running: Generating:") for _, m in seen)
+    assert any(m.startswith("Generating:") for _, m in seen)
     polls = fakes["fal"].calls("/queue/fal-ai/flux/requests/.+/status$", "GET")
     assert polls and all(p.param("logs") == "1" for p in polls)  # the returned URL (sub-path dropped)
     assert not fakes["fal"].calls("/queue/fal-ai/flux/dev/requests")
@@ -81,7 +81,7 @@ async def test_a_transcription_job_keeps_the_result_json_and_has_no_files(hubs, 
     job = await hub.jobs.start("transcription", "fal", "fal-ai/whisper",
                                JobSpec(fal_queue.BACKEND, "fal-ai/whisper", {"audio_url": "https://x/a.mp3"}))
     done = await hub.jobs.wait(job.job_id, 5)
-    assert done.status == "succeeded" and done.outputs == [] and done.message == "done: 0 files saved"
+    assert done.status == "succeeded" and done.outputs == [] and done.message == "0 files saved"
     assert done.result["text"] == "hello from the fake whisper"
     assert done.result["chunks"][0]["timestamp"] == [0.0, 1.5]
 

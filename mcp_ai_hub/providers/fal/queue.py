@@ -91,7 +91,7 @@ def _progress_message(data: dict[str, Any]) -> tuple[float | None, str]:
     last = lines[-1][:200]
     found = PERCENT.findall(last)
     progress = min(1.0, float(found[-1]) / 100) if found else None
-    return progress, f"running: {last}"
+    return progress, last
 
 
 class FalQueue:
