@@ -156,7 +156,9 @@ def _row_to_job(row: tuple) -> Job:
 
 def _encode(key: str, value: Any) -> Any:
     if key in JSON_COLUMNS:
-        return None if value is None and key in ("result", "error") else json.dumps(value, ensure_ascii=False)
+        if value is None and key in ("result", "error"):
+            return None
+        return json.dumps(value, ensure_ascii=False, default=str)  # anything odd is stored as its text
     if key == "cancel_requested":
         return int(bool(value))
     return value

@@ -5,8 +5,9 @@ provider lives in a `JobBackend` (`capabilities/jobs.py`), the records in `job_s
 Life of a job (`JobManager.start`):
 1. The record is written (status "queued", phase "submitting", leased to this process) before
    anything is sent, so the job exists even if the process dies next.
-2. The billed submit is sent once (retry policy "submit"). Its provider state (ids, URLs) is
-   recorded at once, shielded from the caller's cancellation. A process that dies between
+2. The billed submit is sent once (retry policy "submit"), shielded from the caller's
+   cancellation, and its provider state (ids, URLs) recorded at once; a caller cancelled meanwhile
+   then cancels a job the provider knows by id. A process that dies between
    submit and record leaves a "submitting" job behind; whoever finds it with a dead lease marks it
    failed, saying the provider may still have run it. It is never resubmitted blindly: none of
    the six providers offers an idempotency key, so a resubmit could bill twice.
@@ -39,7 +40,16 @@ from urllib.parse import unquote_to_bytes, urljoin, urlparse
 
 import anyio
 
-from .capabilities.jobs import ACTIVE, JobBackend, JobSpec, OutputRef, PollResult, compact_json, load_backend
+from .capabilities.jobs import (
+    ACTIVE,
+    JobBackend,
+    JobSpec,
+    OutputRef,
+    PollResult,
+    compact_json,
+    load_backend,
+    summarize_input,
+)
 from .errors import (
     HubError,
     InvalidArgument,
@@ -138,7 +148,8 @@ class JobManager:
         now = time.time()
         job = Job(
             job_id="job_" + secrets.token_hex(16), kind=kind, provider=provider, model=model,
-            backend=spec.backend.ref, message=f"submitting to {provider}", input=spec.summary,
+            backend=spec.backend.ref, message=f"submitting to {provider}",
+            input=spec.summary or summarize_input(spec.input),
             meta={**(meta or {}), "endpoint": spec.model, "notes": list(spec.notes)},
             lease_owner=self.owner, lease_until=now + self.lease_seconds, created_at=now, updated_at=now,
         )
@@ -146,23 +157,24 @@ class JobManager:
         await self._announce(job.job_id)
         self._submitting.add(job.job_id)
         keeper = self._keep_lease(job.job_id)
-        try:
-            state = await spec.backend.submit(self.hub, spec.model, spec.input)
-        except BaseException as exc:
-            with anyio.CancelScope(shield=True):
+        # Shielded: a caller cancelled mid-submit still gets the provider id recorded, so the job can
+        # be cancelled at the provider (the submit's own timeouts bound the wait).
+        with anyio.CancelScope(shield=True):
+            try:
+                state = await spec.backend.submit(self.hub, spec.model, spec.input)
+            except Exception as exc:
                 keeper.cancel()
                 self._submitting.discard(job.job_id)
                 if isinstance(exc, HubError):
                     await self._finish(job.job_id, "failed", f"submit failed: {exc.message}",
                                        error={"code": exc.code, "message": exc.render()})
                 else:
-                    reason = ("the request was cancelled while submitting"
-                              if isinstance(exc, anyio.get_cancelled_exc_class()) else "submitting failed unexpectedly")
-                    await self._finish(job.job_id, "failed", reason, error={"code": "job_failed", "message": (
-                        f"{reason}; {provider} may have received it. It was not resubmitted, to avoid paying twice; "
-                        f"check your {provider} dashboard")})
-            raise
-        with anyio.CancelScope(shield=True):
+                    log.exception("job %s: submit crashed", job.job_id)
+                    await self._finish(job.job_id, "failed", "submitting failed unexpectedly", error={
+                        "code": "job_failed", "message": (
+                            f"submitting failed unexpectedly ({type(exc).__name__}); {provider} may have received "
+                            f"it. It was not resubmitted, to avoid paying twice; check your {provider} dashboard")})
+                raise
             keeper.cancel()
             await self.store.update(job.job_id, {"state": state, "phase": "polling",
                                                  "message": f"submitted to {provider}"}, owner=self.owner)
@@ -237,7 +249,7 @@ class JobManager:
     async def ensure_polling(self, job: Job) -> None:
         """Poll `job` here if nobody live does (a waiter never waits on an orphan)."""
         if job.status not in ACTIVE or job.job_id in self._pollers or job.job_id in self._submitting \
-                or self._tg is None:
+                or self._tg is None or not self._can_poll(job):
             return
         if job.lease_owner and job.lease_owner != self.owner and job.lease_until > time.time() \
                 and not owner_is_dead(job.lease_owner):
@@ -245,6 +257,10 @@ class JobManager:
         await self._claim(job)
 
     # --- polling ------------------------------------------------------------------------------------
+
+    def _can_poll(self, job: Job) -> bool:
+        """A process without the provider's key (or with it disabled) leaves the job to others."""
+        return self.hub.settings.has_key(job.provider)
 
     def _spawn_poller(self, job_id: str) -> None:
         if self._tg is None:
@@ -416,8 +432,8 @@ class JobManager:
             if not await self.store.update(job.job_id, {"outputs": outputs}, owner=self.owner):
                 return
         count = len(outputs)
-        noun = "file" if count == 1 else "files"
-        await self._finish(job.job_id, "succeeded", f"{count} {noun} saved", owner=self.owner,
+        message = "completed" if not count else f"{count} file{'s' if count > 1 else ''} saved"
+        await self._finish(job.job_id, "succeeded", message, owner=self.owner,
                            progress=1.0)
 
     async def _download(self, job: Job, ref: OutputRef) -> Media:
@@ -515,7 +531,7 @@ class JobManager:
             if removed := await self.store.purge(now - self.retention_seconds):
                 log.info("removed %d finished jobs older than %g days", removed, self.hub.settings.job_retention_days)
         for job in await self.store.active():
-            if job.job_id in self._pollers or job.job_id in self._submitting:
+            if job.job_id in self._pollers or job.job_id in self._submitting or not self._can_poll(job):
                 continue
             if job.lease_owner is None or job.lease_until < now or owner_is_dead(job.lease_owner):
                 await self._claim(job)

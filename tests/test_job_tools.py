@@ -24,7 +24,7 @@ async def start(client, **extra):
 
 async def read_job(client, job_id: str) -> dict:
     read = await client.read_resource(f"jobs://{job_id}")
-    assert read.contents[0].mime_type == "application/json"
+    assert read.contents[0].mime_type == "application/json" and read.ttl_ms == 0  # never served from a cache
     return json.loads(read.contents[0].text)
 
 
@@ -204,3 +204,28 @@ async def test_job_tools_have_flat_inputs_and_the_job_as_output_schema(connect, 
         schema = tools[name].output_schema
         assert {"job_id", "resource_uri", "status", "progress", "outputs", "error"} <= set(schema["properties"])
     assert "jobs" in tools["list_jobs"].output_schema["properties"]
+
+
+async def test_a_call_cancelled_mid_submit_still_cancels_the_job_at_the_provider(connect, hub_env, fakes):
+    fakes["fal"].state["hold"] = True
+    fakes["fal"].inject(r"/queue/fal-ai/minimax/video-01$", delay=0.3, method="POST")
+    async with connect(hub_env("fal", **FAST)) as client:
+        async with anyio.create_task_group() as tg:
+            async def call() -> None:
+                await client.call_tool("generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 30})
+
+            tg.start_soon(call)
+            await until(lambda: _submitted(fakes))
+            tg.cancel_scope.cancel()
+
+        async def ended() -> bool:
+            jobs = (await client.call_tool("list_jobs", {})).structured_content["jobs"]
+            return bool(jobs) and jobs[0]["status"] == "cancelled"
+
+        await until(ended)
+    assert len(fakes["fal"].calls(r"/queue/fal-ai/minimax/video-01$", "POST")) == 1
+    assert len(fakes["fal"].calls("/cancel$", "PUT")) == 1
+
+
+async def _submitted(fakes) -> bool:
+    return bool(fakes["fal"].calls(r"/queue/fal-ai/minimax/video-01$", "POST"))

@@ -81,7 +81,7 @@ async def test_a_transcription_job_keeps_the_result_json_and_has_no_files(hubs, 
     job = await hub.jobs.start("transcription", "fal", "fal-ai/whisper",
                                JobSpec(fal_queue.BACKEND, "fal-ai/whisper", {"audio_url": "https://x/a.mp3"}))
     done = await hub.jobs.wait(job.job_id, 5)
-    assert done.status == "succeeded" and done.outputs == [] and done.message == "0 files saved"
+    assert done.status == "succeeded" and done.outputs == [] and done.message == "completed"
     assert done.result["text"] == "hello from the fake whisper"
     assert done.result["chunks"][0]["timestamp"] == [0.0, 1.5]
 
@@ -319,3 +319,21 @@ async def test_wavespeed_upload_sends_the_file_as_multipart(hubs, fakes, workdir
     assert int(up.headers["content-length"]) == len(up.body)
     assert up.headers["authorization"] == f"Bearer {fakes['wavespeed'].key}"
     assert url.startswith(fakes["wavespeed"].url("/cdn/"))
+
+
+async def test_a_server_without_the_providers_key_reads_the_job_but_leaves_its_polling_to_others(
+        hubs, fakes, hub_env, workdir):
+    fakes["fal"].state["hold"] = True
+    keyless = await hubs()
+    first = Hub(Settings.load(environ=hub_env("fal", AI_HUB_POLL_INTERVAL="0.01"), cwd=workdir), Catalog.load())
+    async with first.jobs.running():
+        job = await first.jobs.start("video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01"))
+        await anyio.sleep(0.05)
+    await first.aclose()
+    polls = len(fakes["fal"].calls("/status$"))
+    seen = await keyless.jobs.wait(job.job_id, 0.3)
+    assert seen.status in ("queued", "running") and seen.lease_owner is None and seen.error is None
+    assert job.job_id not in keyless.jobs._pollers and len(fakes["fal"].calls("/status$")) == polls
+    fakes["fal"].state["hold"] = False
+    keyed = await hubs("fal")
+    assert (await keyed.jobs.wait(job.job_id, 5)).status == "succeeded"

@@ -260,3 +260,35 @@ async def test_bad_durations_are_refused_before_anything_is_sent(connect, hub_en
         result = await client.call_tool("generate_video", video_args("openai", duration_seconds=5))
     assert result.is_error and "4, 8, 12 seconds" in result.content[0].text
     assert not fakes["openai"].calls("/videos")
+
+
+def test_every_video_model_in_the_catalog_has_a_provider_module_and_a_resumable_backend():
+    import importlib
+
+    from mcp_ai_hub.capabilities.jobs import load_backend
+    from mcp_ai_hub.catalog import Catalog
+
+    providers = {p for p, e in Catalog.load().entries() if "video" in e.capabilities}
+    assert providers == set(CASES)
+    for provider in providers:
+        module = importlib.import_module(f"mcp_ai_hub.providers.{provider}.video")
+        assert callable(module.prepare)
+    for ref in ("fal.queue", "wavespeed.predictions", "gemini.video", "xai.video", "openai.video", "together.video"):
+        backend = load_backend(ref)
+        assert backend.ref == ref and backend.poll_interval > 0 and backend.max_poll_interval >= backend.poll_interval
+
+
+def test_fal_outputs_are_found_for_every_kind_of_result():
+    from mcp_ai_hub.providers.fal.queue import extract_outputs
+
+    def urls(result):
+        return [(r.url, r.mime_type) for r in extract_outputs(result)]
+
+    assert urls({"video": {"url": "https://v/a.mp4", "content_type": "video/mp4"}}) == [("https://v/a.mp4", "video/mp4")]
+    assert urls({"images": [{"url": "https://v/1.png"}, {"url": "https://v/2.png"}], "seed": 1}) == [
+        ("https://v/1.png", ""), ("https://v/2.png", "")]
+    assert urls({"audio": {"url": "https://v/s.mp3", "content_type": "audio/mpeg"}}) == [("https://v/s.mp3", "audio/mpeg")]
+    assert urls({"audio_url": "https://v/s.wav"}) == [("https://v/s.wav", "")]
+    assert urls({"audio_url": {"url": "https://v/s.wav"}}) == [("https://v/s.wav", "")]
+    assert urls({"images": [{"url": "data:image/png;base64,AAAA"}]}) == [("data:image/png;base64,AAAA", "")]
+    assert urls({"text": "hello", "chunks": []}) == []

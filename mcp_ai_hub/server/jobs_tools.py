@@ -85,8 +85,10 @@ class _Progress:
     async def __call__(self, job: Job) -> None:
         if job.terminal:
             value = 100.0
-        else:
-            value = min(99.0, max(self.value + 0.1, (job.progress or 0.0) * 100))
+        else:  # creeps up without news (a heartbeat), never reaching 100 before the end
+            value = max(self.value + 0.1, (job.progress or 0.0) * 100)
+            if value >= 99.0:
+                value = max(self.value, 99.0) + (100.0 - max(self.value, 99.0)) * 0.05
         if value <= self.value:
             return
         self.value = value
