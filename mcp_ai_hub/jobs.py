@@ -28,15 +28,12 @@ ceiling becomes 4x it), `AI_HUB_JOB_LEASE_SECONDS` (default 30), `AI_HUB_JOB_RET
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_to_bytes, urljoin, urlparse
 
 import anyio
 
@@ -58,11 +55,11 @@ from .errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
+from .job_outputs import save_output
 from .job_store import Job, JobStore, owner_id, owner_is_dead
 
 if TYPE_CHECKING:
     from .hub import Hub
-    from .media import Media
 
 log = logging.getLogger("mcp_ai_hub.jobs")
 
@@ -150,7 +147,8 @@ class JobManager:
             job_id="job_" + secrets.token_hex(16), kind=kind, provider=provider, model=model,
             backend=spec.backend.ref, message=f"submitting to {provider}",
             input=spec.summary or summarize_input(spec.input),
-            meta={**(meta or {}), "endpoint": spec.model, "notes": list(spec.notes)},
+            meta={**(meta or {}), "endpoint": spec.model, "notes": list(spec.notes),
+                  **({"poll_interval": spec.poll_interval} if spec.poll_interval else {})},
             lease_owner=self.owner, lease_until=now + self.lease_seconds, created_at=now, updated_at=now,
         )
         await self.store.insert(job)
@@ -321,15 +319,16 @@ class JobManager:
             keeper.cancel()
             self._pollers.discard(job_id)
 
-    def _intervals(self, backend: JobBackend) -> tuple[float, float]:
+    def _intervals(self, backend: JobBackend, job: Job) -> tuple[float, float]:
         if self.poll_override:
             return self.poll_override, self.poll_override * 4
-        return backend.poll_interval, max(backend.poll_interval, backend.max_poll_interval)
+        base = float(job.meta.get("poll_interval") or backend.poll_interval)
+        return base, max(base, backend.max_poll_interval)
 
     async def _poll_job(self, job_id: str) -> None:
         job = await self.get(job_id)
         backend = load_backend(job.backend)
-        base, ceiling = self._intervals(backend)
+        base, ceiling = self._intervals(backend, job)
         interval, failures = base, 0
         while True:
             job = await self.get(job_id)
@@ -416,7 +415,7 @@ class JobManager:
             ref = OutputRef.from_dict(raw)
             while True:
                 try:
-                    media = await self._download(job, ref)
+                    media = await save_output(self.hub, job.provider, ref)
                     break
                 except HubError as exc:
                     attempts += 1
@@ -435,33 +434,6 @@ class JobManager:
         message = "completed" if not count else f"{count} file{'s' if count > 1 else ''} saved"
         await self._finish(job.job_id, "succeeded", message, owner=self.owner,
                            progress=1.0)
-
-    async def _download(self, job: Job, ref: OutputRef) -> Media:
-        hub = self.hub
-        if ref.url.startswith("data:"):
-            header, _, payload = ref.url[5:].partition(",")
-            try:
-                data = base64.b64decode(payload) if ";base64" in header else unquote_to_bytes(payload)
-            except (binascii.Error, ValueError):
-                raise InvalidArgument(f"{job.provider} returned an undecodable data URI") from None
-            return await hub.media.save_bytes(data, job.provider, mime_hint=header.split(";")[0] or ref.mime_type)
-        if not ref.auth:
-            return await hub.media.download(hub.http, ref.url, job.provider)
-        api, key, url = hub.provider(job.provider).API, hub.key(job.provider), ref.url
-        for _ in range(5):  # follow redirects by hand: the key never goes to another origin
-            async with hub.http.stream(api, key, "GET", url, follow_redirects=False) as response:
-                if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
-                    target = urljoin(url, response.headers["location"])
-                    if urlparse(target).netloc != urlparse(url).netloc:
-                        media = await hub.media.download(hub.http, target, job.provider)
-                        media.source_url = ref.url
-                        return media
-                    url = target
-                    continue
-                hint = response.headers.get("content-type", "").split(";")[0].strip() or ref.mime_type
-                return await hub.media.save_stream(response.aiter_bytes(), job.provider, mime_hint=hint,
-                                                   source_url=ref.url)
-        raise ProviderUnavailable(f"{job.provider} redirected the download too often", provider=job.provider)
 
     # --- state changes ------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ cancellation of the creating call versus a get_job wait."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import anyio
@@ -56,7 +57,7 @@ async def test_wait_seconds_zero_returns_the_job_at_once_and_get_job_finishes_it
     assert not done.is_error and done.structured_content["status"] == "succeeded"
     assert done.structured_content["outputs"][0]["mime_type"] == "video/mp4"
     values = [v for v, _, _ in progress]
-    assert len(values) >= 2 and all(b > a for a, b in zip(values, values[1:])) and values[-1] == 100
+    assert len(values) >= 2 and all(b > a for a, b in itertools.pairwise(values)) and values[-1] == 100
     assert all(total == 100 for _, total, _ in progress)
     assert any("Generating: " in m for _, _, m in progress) and progress[-1][2].startswith("succeeded")
 

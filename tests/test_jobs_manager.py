@@ -4,9 +4,11 @@ managers on one state directory, resume, orphaned submits, retention."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 import anyio
 import pytest
@@ -61,7 +63,7 @@ async def test_a_fal_job_is_stored_submitted_once_polled_and_its_outputs_saved(h
 
     done = await hub.jobs.wait(job.job_id, 5, on_update)
     assert done.status == "succeeded" and done.progress == 1.0 and done.message == "2 files saved"
-    assert [s for s, _ in seen][0] == "queued" and "running" in [s for s, _ in seen]
+    assert seen[0][0] == "queued" and "running" in [s for s, _ in seen]
     assert any(m.startswith("in queue, position") for _, m in seen)
     assert any(m.startswith("Generating:") for _, m in seen)
     polls = fakes["fal"].calls("/queue/fal-ai/flux/requests/.+/status$", "GET")
@@ -70,7 +72,7 @@ async def test_a_fal_job_is_stored_submitted_once_polled_and_its_outputs_saved(h
     assert len(done.outputs) == 2
     for media in done.outputs:
         assert media["mime_type"] == "image/png" and (media["width"], media["height"]) == (4, 3)
-        assert open(media["path"], "rb").read() == samples.png(4, 3)
+        assert Path(media["path"]).read_bytes() == samples.png(4, 3)
         assert media["source_url"].startswith(fakes["fal"].url("/cdn/"))
     assert done.result["seed"] == 42
     assert len(fakes["fal"].calls("/queue/fal-ai/flux/dev$", "POST")) == 1
@@ -209,7 +211,7 @@ async def test_two_managers_on_one_state_dir_poll_a_job_once_and_both_read_it(hu
     fakes["fal"].state["hold"] = False
     done = await second.jobs.wait(job.job_id, 5)  # waits on a job the other manager polls
     assert done.status == "succeeded" and (await first.jobs.get(job.job_id)).outputs == done.outputs
-    assert len(list((fakes["fal"].files))) == 1 and len(fakes["fal"].calls("/cdn/.+mp4$", "GET")) == 1
+    assert len(list(fakes["fal"].files)) == 1 and len(fakes["fal"].calls("/cdn/.+mp4$", "GET")) == 1
 
 
 async def test_a_job_is_taken_over_when_its_poller_goes_away(hubs, fakes, hub_env, workdir):
@@ -278,7 +280,7 @@ async def test_waiting_reports_at_least_every_heartbeat_without_news(hubs, fakes
         times.append(anyio.current_time())
 
     await hub.jobs.wait(job.job_id, 0.5, on_update, heartbeat=0.1)
-    assert len(times) >= 4 and max(b - a for a, b in zip(times, times[1:])) < 0.3
+    assert len(times) >= 4 and max(b - a for a, b in itertools.pairwise(times)) < 0.3
 
 
 def test_result_json_is_stored_without_blobs():
@@ -337,3 +339,21 @@ async def test_a_server_without_the_providers_key_reads_the_job_but_leaves_its_p
     fakes["fal"].state["hold"] = False
     keyed = await hubs("fal")
     assert (await keyed.jobs.wait(job.job_id, 5)).status == "succeeded"
+
+
+async def test_an_output_over_the_size_cap_fails_the_job_with_output_too_large(hubs, fakes):
+    hub = await hubs("wavespeed", AI_HUB_MAX_OUTPUT_BYTES="1000")
+    spec = JobSpec(predictions.BACKEND, "google/veo3.1/text-to-video", {"prompt": "waves"})
+    done = await hub.jobs.wait((await hub.jobs.start("video", "wavespeed", "google/veo-3.1", spec)).job_id, 5)
+    assert done.status == "failed" and done.error["code"] == "output_too_large"
+    assert "the provider's URL was " + fakes["wavespeed"].url("/cdn/") in done.error["message"]
+
+
+async def test_an_output_that_cannot_be_downloaded_fails_the_job_naming_the_url(hubs, fakes):
+    missing = fakes["wavespeed"].url("/cdn/gone.mp4")
+    fakes["wavespeed"].state["results"] = {"google/veo3.1/text-to-video": [missing]}
+    hub = await hubs("wavespeed")
+    spec = JobSpec(predictions.BACKEND, "google/veo3.1/text-to-video", {"prompt": "waves"})
+    done = await hub.jobs.wait((await hub.jobs.start("video", "wavespeed", "google/veo-3.1", spec)).job_id, 5)
+    assert done.status == "failed" and done.error["code"] == "job_failed"
+    assert "saving output 1 failed" in done.error["message"] and missing in done.error["message"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,7 +81,7 @@ async def test_a_video_job_runs_from_queued_to_a_saved_mp4(provider, connect, hu
     assert job["progress"] == 1.0 and job["error"] is None and job["resource_uri"] == f"jobs://{job['job_id']}"
     (media,) = job["outputs"]
     assert media["mime_type"] == "video/mp4" and media["path"].endswith(".mp4")
-    assert open(media["path"], "rb").read() == samples.mp4(4096)
+    assert Path(media["path"]).read_bytes() == samples.mp4(4096)
     assert read.contents[0].mime_type == "video/mp4" and base64.b64decode(read.contents[0].blob) == samples.mp4(4096)
     statuses = [m.split(":")[0].split(" ")[0] for _, m in progress]
     assert statuses[0] == "queued" and statuses[-1] == "succeeded" and "running" in statuses
@@ -292,3 +293,30 @@ def test_fal_outputs_are_found_for_every_kind_of_result():
     assert urls({"audio_url": {"url": "https://v/s.wav"}}) == [("https://v/s.wav", "")]
     assert urls({"images": [{"url": "data:image/png;base64,AAAA"}]}) == [("data:image/png;base64,AAAA", "")]
     assert urls({"text": "hello", "chunks": []}) == []
+
+
+async def test_any_fal_or_wavespeed_id_is_called_exactly_as_given(connect, hub_env, fakes, still):
+    env = hub_env("fal", "wavespeed", **FAST)
+    await run(connect, env, {"prompt": "x", "model": "fal/fal-ai/new-lab/video-9/text-to-video", "wait_seconds": 20})
+    await run(connect, env, {"prompt": "x", "model": "wavespeed/acme/new-video/text-to-video", "image": still,
+                             "wait_seconds": 20})
+    (fal_submit,) = fakes["fal"].calls("/queue/fal-ai/new-lab/video-9/text-to-video$", "POST")
+    assert fal_submit.json() == {"prompt": "x"}
+    assert fakes["fal"].calls("/queue/fal-ai/new-lab/requests/.+/status$")  # the returned URLs were followed
+    (ws_submit,) = fakes["wavespeed"].calls("/api/v3/acme/new-video/text-to-video$", "POST")
+    assert ws_submit.json()["image"].startswith(fakes["wavespeed"].url("/cdn/uploads/"))
+
+
+async def test_grok_imagine_on_fal_animates_an_image_with_sound(connect, hub_env, fakes):
+    url = "https://example.com/still.png"
+    await run(connect, hub_env("fal", **FAST), {"prompt": "x", "model": "fal/xai/grok-imagine-video", "image": url,
+                                               "wait_seconds": 20, "audio": False})
+    (submit,) = fakes["fal"].calls("/queue/xai/grok-imagine-video/image-to-video$", "POST")
+    assert submit.json() == {"prompt": "x", "image_url": url, "generate_audio": False}
+
+
+async def test_provider_options_are_sent_as_given(connect, hub_env, fakes):
+    await run(connect, hub_env("together", **FAST), video_args("together", provider_options={
+        "width": 1366, "height": 768, "steps": 20, "seed": 9}))
+    body = fakes["together"].calls("/v2/videos$", "POST")[0].json()
+    assert (body["width"], body["height"], body["steps"], body["seed"]) == (1366, 768, 20, 9)

@@ -89,8 +89,10 @@ class JobBackend(Protocol):
 class JobSpec:
     """A provider job ready to submit: which backend, which endpoint, which input.
 
-    `summary` is what gets stored of the input (no blobs, no data URIs); `notes` tell the caller
-    what was adapted or ignored (e.g. a parameter the model does not take).
+    `summary` is what gets stored of the input (no blobs, no data URIs; by default the input
+    without blobs); `notes` tell the caller what was adapted or ignored (e.g. a parameter the
+    model does not take); `poll_interval` overrides the backend's first interval (a fast image
+    model may be polled more often than a video model on the same queue).
     """
 
     backend: JobBackend
@@ -98,6 +100,7 @@ class JobSpec:
     input: dict[str, Any]
     summary: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    poll_interval: float | None = None
 
 
 def load_backend(ref: str) -> JobBackend:

@@ -18,8 +18,14 @@ import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.server.subscriptions import ResourceUpdated
-from mcp.types import CallToolResult, EmptyResult, SubscribeRequestParams, TextContent, ToolAnnotations
-from mcp.types import UnsubscribeRequestParams
+from mcp.types import (
+    CallToolResult,
+    EmptyResult,
+    SubscribeRequestParams,
+    TextContent,
+    ToolAnnotations,
+    UnsubscribeRequestParams,
+)
 from pydantic import BaseModel, Field
 
 from ..errors import HubError, redact
