@@ -123,8 +123,8 @@ def owner_is_dead(owner: str | None) -> bool:
         return True
     host, _, rest = owner.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
+    if os.name == "nt" or host != socket.gethostname() or not pid_text.isdigit():
+        return False  # on Windows signal 0 is CTRL_C_EVENT, not a probe: wait for the lease to expire
     pid = int(pid_text)
     if pid == os.getpid():
         return False

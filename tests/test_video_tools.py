@@ -16,7 +16,7 @@ from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio
 
-FAST = {"AI_HUB_POLL_INTERVAL": "0.01"}
+FAST = {"AI_HUB_POLL_INTERVAL": "0.03"}  # small, yet each state lasts long enough to be seen
 
 
 @dataclass
@@ -320,3 +320,16 @@ async def test_provider_options_are_sent_as_given(connect, hub_env, fakes):
         "width": 1366, "height": 768, "steps": 20, "seed": 9}))
     body = fakes["together"].calls("/v2/videos$", "POST")[0].json()
     assert (body["width"], body["height"], body["steps"], body["seed"]) == (1366, 768, 20, 9)
+
+
+async def test_soras_percent_becomes_the_jobs_progress(connect, hub_env, fakes):
+    fakes["openai"].state["steps"] = ["queued", "running", "running", "running", "done"]
+    messages: list[str] = []
+
+    async def on_progress(value: float, total: float | None, message: str | None) -> None:
+        messages.append(message or "")
+
+    async with connect(hub_env("openai", AI_HUB_POLL_INTERVAL="0.06")) as client:
+        await client.call_tool("generate_video", video_args("openai"), progress_callback=on_progress)
+    assert [m for m in messages if m.startswith("running") and "saving" not in m] == [
+        "running 40%: generating", "running 60%: generating", "running 80%: generating"]

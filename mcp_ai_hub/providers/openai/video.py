@@ -83,7 +83,7 @@ class SoraVideos:
             if err.get("code") in ("moderation_blocked", "content_policy_violation"):
                 reason = "content policy: " + reason
             return PollResult(status, error=reason, result=data)
-        message = f"{raw} {percent}%" if isinstance(percent, (int, float)) else raw
+        message = "in queue" if status == "queued" else "generating"
         return PollResult(status, progress=fraction, message=message, poll_after=poll_after)
 
     async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:

@@ -72,7 +72,7 @@ class XaiVideos:
             if err.get("code"):
                 reason += f" ({err['code']})"
             return PollResult("failed", error=reason, result=data)
-        return PollResult(status, progress=fraction, message="accepted" if not raw else raw)
+        return PollResult(status, progress=fraction, message="in queue" if status == "queued" else "generating")
 
     async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
