@@ -145,9 +145,10 @@ class Http:
     async def stream(
         self, api: ProviderApi, key: str, method: str, url: str, *, retry: RetryPolicy = "idempotent",
         headers: Mapping[str, str] | None = None, timeout: httpx2.Timeout | float | None = None,
-        **kwargs: Any,
+        follow_redirects: bool = True, **kwargs: Any,
     ) -> AsyncIterator[httpx2.Response]:
-        """Open a streamed response whose status is 2xx (body not read), or raise a HubError."""
+        """Open a streamed response whose status is below 400 (body not read), or raise a HubError.
+        With `follow_redirects=False` a 3xx is returned as is (to follow it without the key)."""
         all_headers = {**(api.auth(key) if key else {}), **(headers or {})}
         attempt = 0
         while True:
@@ -156,7 +157,7 @@ class Http:
                 request = self.client.build_request(
                     method, url, headers=all_headers, timeout=timeout or DEFAULT_TIMEOUT, **kwargs
                 )
-                response = await self.client.send(request, stream=True)
+                response = await self.client.send(request, stream=True, follow_redirects=follow_redirects)
             except httpx2.ConnectError as exc:  # never reached the provider: safe to retry
                 if retry != "none" and attempt < MAX_ATTEMPTS:
                     await anyio.sleep(_backoff(attempt, None))

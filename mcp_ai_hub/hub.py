@@ -6,7 +6,9 @@ Provider code is imported only when a call needs it, so start-up never pays for 
 from __future__ import annotations
 
 import importlib
+from functools import cached_property
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .capabilities import LiveModel
 from .catalog import Catalog
@@ -14,6 +16,9 @@ from .config import KEY_VARS, PROVIDERS, Settings
 from .errors import MissingApiKey, UnsupportedCapability
 from .http import Http
 from .media import MediaStore
+
+if TYPE_CHECKING:
+    from .jobs import JobManager
 
 
 class Hub:
@@ -25,6 +30,13 @@ class Hub:
         self.http = http or Http()
         self.live_models: dict[str, list[LiveModel]] = {}  # merged by list_models(refresh=true)
         self.media = MediaStore(settings)
+
+    @cached_property
+    def jobs(self) -> JobManager:
+        """The job manager (long-running provider jobs); the server's lifespan runs it."""
+        from .jobs import JobManager
+
+        return JobManager(self)
 
     def key(self, provider: str) -> str:
         """The provider's API key, or MissingApiKey naming the variable to set."""

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus
 
 from .. import __version__
 from ..catalog import Catalog
 from ..config import Settings
 from ..hub import Hub
-from . import audio_tools, image_tools, media_blocks, models_tools, text_tools
+from . import audio_tools, image_tools, jobs_tools, media_blocks, models_tools, text_tools, video_tools
 
 log = logging.getLogger("mcp_ai_hub.server")
 
@@ -30,7 +31,7 @@ generate_video, on OpenAI, Anthropic, Gemini, xAI, ElevenLabs, WaveSpeed, fal an
 """
 
 # each module has `register(mcp, hub)`; later issues add theirs here
-TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools]
+TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools, jobs_tools, video_tools]
 
 
 def build_server(settings: Settings | None = None, catalog: Catalog | None = None) -> MCPServer:
@@ -43,13 +44,15 @@ def build_server(settings: Settings | None = None, catalog: Catalog | None = Non
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Hub]:
         try:
-            yield hub
+            async with hub.jobs.running():  # resumes unfinished jobs in the background
+                yield hub
         finally:
             await hub.aclose()
 
+    # job status changes go to 2026-07-28 `subscriptions/listen` streams through this bus
     mcp = MCPServer(
         "mcp-ai-hub", title="AI Hub", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan,
-        website_url="https://github.com/mcp-ai-hub/mcp-ai-hub",
+        website_url="https://github.com/mcp-ai-hub/mcp-ai-hub", subscriptions=InMemorySubscriptionBus(),
     )
     for module in TOOL_MODULES:
         module.register(mcp, hub)

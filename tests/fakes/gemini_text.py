@@ -43,9 +43,8 @@ def _problem(body: dict[str, Any]) -> str:
 
 async def generate(request: Request) -> Response:
     fake = fake_of(request)
-    model, _, method = request.path_params["target"].partition(":")
-    if method not in ("generateContent", "streamGenerateContent"):
-        return gemini_error(404, "NOT_FOUND", f"Method {method!r} not found")
+    model = request.path_params["model"]
+    method = request.url.path.rpartition(":")[2]
     body = json.loads(await request.body())
     problem = _problem(body)
     if problem:
@@ -106,4 +105,5 @@ async def generate(request: Request) -> Response:
 
 
 def routes(fake) -> list[Route]:
-    return [Route("/v1beta/models/{target}", generate, methods=["POST"])]
+    return [Route("/v1beta/models/{model}:generateContent", generate, methods=["POST"]),
+            Route("/v1beta/models/{model}:streamGenerateContent", generate, methods=["POST"])]

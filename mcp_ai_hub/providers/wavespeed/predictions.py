@@ -1,0 +1,111 @@
+"""WaveSpeed v3 predictions for any WaveSpeed model (image, video, audio alike), and uploads.
+
+- Submit: `POST /api/v3/{model path}` with the model's input JSON; the answer is the envelope
+  `{"code":200,"message","data":{"id","status":"created","urls":{"get"},"outputs":[]}}`. Any code
+  but 200 is a failed submit; a submit is never retried once it may have arrived.
+- Poll: `GET /api/v3/predictions/{id}/result` (same envelope): `created` -> `processing` ->
+  `completed` (`outputs` holds the URLs, or data URIs with base64 output) or `failed` (`error`).
+- Cancel: WaveSpeed has no cancel endpoint; the job is cancelled on the hub's side only.
+- Uploads: `POST /api/v3/media/upload/binary` as multipart (field `file`, streamed from disk)
+  gives `data.download_url`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+
+from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
+from ...errors import ProviderUnavailable
+from ...http import make_error
+from ...uploads import file_form
+from . import API, base_url
+
+if TYPE_CHECKING:
+    from ...hub import Hub
+    from ...inputs import InputFile
+
+# WaveSpeed prediction status -> hub job status
+STATUS: dict[str, JobStatus] = {
+    "created": "queued", "pending": "queued", "queued": "queued", "processing": "running", "running": "running",
+    "completed": "succeeded", "succeeded": "succeeded", "failed": "failed", "timeout": "failed",
+    "deleted": "failed", "cancelled": "cancelled", "canceled": "cancelled",
+}
+
+SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
+POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+UPLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=300.0, pool=10.0)
+
+
+def _data(envelope: Any, what: str) -> dict[str, Any]:
+    """The `data` of a successful envelope, or the error it reports."""
+    if not isinstance(envelope, dict):
+        raise ProviderUnavailable(f"WaveSpeed returned a malformed {what} response", provider="wavespeed")
+    code = envelope.get("code")
+    if code not in (200, None) or not isinstance(envelope.get("data"), dict):
+        status = code if isinstance(code, int) and code >= 400 else 502
+        err = make_error(status, f"{what}: {envelope.get('message') or 'no data'}")
+        err.provider = "wavespeed"
+        raise err
+    return envelope["data"]
+
+
+class WaveSpeedPredictions:
+    """WaveSpeed's prediction API as a job backend."""
+
+    ref = "wavespeed.predictions"
+    provider = "wavespeed"
+    poll_interval = 1.0
+    max_poll_interval = 10.0
+
+    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+        response = await hub.http.request(API, hub.key("wavespeed"), "POST",
+                                          f"{base_url(hub.settings)}/{model.strip('/')}", json=input,
+                                          retry="submit", timeout=SUBMIT_TIMEOUT)
+        data = _data(response.json(), "submit")
+        if not data.get("id"):
+            raise ProviderUnavailable("WaveSpeed accepted the request but returned no prediction id",
+                                      provider="wavespeed")
+        return {"id": str(data["id"]), "endpoint": model, "get_url": str((data.get("urls") or {}).get("get") or "")}
+
+    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+        response = await hub.http.request(API, hub.key("wavespeed"), "GET",
+                                          f"{base_url(hub.settings)}/predictions/{state['id']}/result",
+                                          timeout=POLL_TIMEOUT)
+        data = _data(response.json(), "poll")
+        raw = str(data.get("status", ""))
+        status = STATUS.get(raw)
+        if status is None:
+            raise ProviderUnavailable(f"WaveSpeed reported an unknown status {raw!r}", provider="wavespeed")
+        if status == "succeeded":
+            outputs = [OutputRef(u) for u in data.get("outputs") or [] if isinstance(u, str) and u]
+            took = (data.get("timings") or {}).get("inference")
+            message = f"completed in {took / 1000:.1f}s" if isinstance(took, (int, float)) else "completed"
+            return PollResult("succeeded", progress=1.0, message=message, outputs=outputs, result=data)
+        if status in ("failed", "cancelled"):
+            reason = str(data.get("error") or raw)
+            if any(flag for flag in data.get("has_nsfw_contents") or []):
+                reason = f"content policy: {reason}"
+            return PollResult(status, error=reason, message=raw, result=data)
+        return PollResult(status, message="in queue" if status == "queued" else "processing")
+
+    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+        return "unsupported"
+
+
+BACKEND = WaveSpeedPredictions()
+
+
+async def upload(hub: Hub, item: InputFile) -> str:
+    """A URL WaveSpeed can read for `item`: URLs as they are, anything else uploaded (streamed)."""
+    if item.is_url:
+        return item.url
+    body = file_form([], "file", item)
+    response = await hub.http.request(API, hub.key("wavespeed"), "POST",
+                                      f"{base_url(hub.settings)}/media/upload/binary", content=body,
+                                      headers=body.headers, retry="generate", timeout=UPLOAD_TIMEOUT)
+    url = _data(response.json(), "upload").get("download_url")
+    if not url:
+        raise ProviderUnavailable("WaveSpeed accepted the upload but returned no download_url", provider="wavespeed")
+    return str(url)

@@ -1,0 +1,41 @@
+"""WaveSpeed video: any WaveSpeed video model, run as a prediction (`predictions.py`).
+
+Input fields (the names WaveSpeed's video models share): `prompt`, `image` (an http(s) URL as
+given; a local file or data URI is uploaded through `media/upload/binary` first), `duration`
+(seconds), `aspect_ratio`, `resolution`, `negative_prompt`, `seed`, and `generate_audio` for
+models with sound. Endpoint choice: a catalog model's `.../text-to-video` path becomes
+`.../image-to-video` when an image is given (and back); an id outside the catalog is used as given.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...capabilities.jobs import JobSpec, summarize_input
+from ...capabilities.video import VideoRequest, merge_options, pick_endpoint, whole
+from . import predictions
+
+if TYPE_CHECKING:
+    from ...catalog import Resolved
+    from ...hub import Hub
+
+
+async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+    endpoint = pick_endpoint(resolved, request.image is not None)
+    body: dict = {"prompt": request.prompt}
+    if request.image is not None:
+        body["image"] = await predictions.upload(hub, request.image)
+    if request.duration_seconds:
+        body["duration"] = whole(request.duration_seconds)
+    if request.aspect_ratio:
+        body["aspect_ratio"] = request.aspect_ratio
+    if request.resolution:
+        body["resolution"] = request.resolution
+    if request.negative_prompt:
+        body["negative_prompt"] = request.negative_prompt
+    if request.seed is not None:
+        body["seed"] = request.seed
+    if resolved.has_feature("audio"):
+        body["generate_audio"] = request.audio
+    body = merge_options(body, request.provider_options)
+    return JobSpec(predictions.BACKEND, endpoint, body, summary=summarize_input(body))

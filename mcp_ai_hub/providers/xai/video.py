@@ -1,0 +1,106 @@
+"""xAI Grok Imagine video: `POST /v1/videos/generations`, then `GET /v1/videos/{request_id}`.
+
+- Submit: `{model, prompt, duration (1-15 s), aspect_ratio, resolution (480p|720p), image:{url}}`
+  gives `{"request_id"}`. The image is a URL as given, or a data URI for local files.
+- Poll: a bare `{"request_id"}` (sometimes HTTP 202) means queued, `{"status":"pending"}` generating;
+  `done` carries `video.url` (a temporary URL: downloaded at once); `failed` carries
+  `error {code, message}`; `expired` means xAI gave up on it. xAI has no cancel endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+
+from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
+from ...capabilities.video import VideoRequest, merge_options, whole
+from ...errors import InvalidArgument, ProviderUnavailable
+from . import API, base_url
+
+if TYPE_CHECKING:
+    from ...catalog import Resolved
+    from ...hub import Hub
+
+# xAI video status -> hub job status
+STATUS: dict[str, JobStatus] = {"": "queued", "queued": "queued", "pending": "running", "processing": "running",
+                                "in_progress": "running", "running": "running", "done": "succeeded",
+                                "completed": "succeeded", "failed": "failed", "expired": "failed"}
+
+SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
+POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
+
+
+class XaiVideos:
+    """xAI's video generations as a job backend."""
+
+    ref = "xai.video"
+    provider = "xai"
+    poll_interval = 3.0
+    max_poll_interval = 15.0
+
+    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+        response = await hub.http.request(API, hub.key("xai"), "POST", f"{base_url(hub.settings)}/videos/generations",
+                                          json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
+        request_id = response.json().get("request_id")
+        if not request_id:
+            raise ProviderUnavailable("xAI accepted the request but returned no request_id", provider="xai")
+        return {"request_id": str(request_id)}
+
+    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+        response = await hub.http.request(API, hub.key("xai"), "GET",
+                                          f"{base_url(hub.settings)}/videos/{state['request_id']}",
+                                          timeout=POLL_TIMEOUT)
+        data = response.json() if response.content else {}
+        raw = str(data.get("status") or "")
+        status = STATUS.get(raw)
+        if status is None:
+            raise ProviderUnavailable(f"xAI reported an unknown video status {raw!r}", provider="xai")
+        progress = data.get("progress")
+        fraction = min(1.0, float(progress) / 100) if isinstance(progress, (int, float)) else None
+        if status == "succeeded":
+            url = (data.get("video") or {}).get("url")
+            if not url:
+                return PollResult("failed", error="xAI finished without a video URL", result=data)
+            return PollResult("succeeded", progress=1.0, message="done", outputs=[OutputRef(str(url), "video/mp4")],
+                              result=data)
+        if status == "failed":
+            err = data.get("error") if isinstance(data.get("error"), dict) else {}
+            reason = ("the request expired before the video was made" if raw == "expired"
+                      else str(err.get("message") or data.get("error") or "generation failed"))
+            if err.get("code"):
+                reason += f" ({err['code']})"
+            return PollResult("failed", error=reason, result=data)
+        return PollResult(status, progress=fraction, message="in queue" if status == "queued" else "generating")
+
+    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+        return "unsupported"
+
+
+BACKEND = XaiVideos()
+
+
+async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+    body: dict[str, Any] = {"prompt": request.prompt}
+    notes: list[str] = []
+    if request.duration_seconds:
+        if not 1 <= request.duration_seconds <= 15:
+            raise InvalidArgument(f"{resolved.full_id} makes clips of 1 to 15 seconds",
+                                  hint="Pass duration_seconds between 1 and 15")
+        body["duration"] = whole(request.duration_seconds)
+    if request.aspect_ratio:
+        body["aspect_ratio"] = request.aspect_ratio
+    if request.resolution:
+        body["resolution"] = request.resolution
+    summary_image = None
+    if request.image is not None:
+        url = request.image.url if request.image.is_url else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)
+        body["image"] = {"url": url}
+        summary_image = {"url": request.image.source}
+    for name, given in (("negative_prompt", request.negative_prompt), ("seed", request.seed is not None)):
+        if given:
+            notes.append(f"{name} was ignored: xAI video does not take it")
+    body = merge_options(body, request.provider_options)
+    summary = summarize_input({**body, **({"image": summary_image} if summary_image else {})})  # no data URI
+    return JobSpec(BACKEND, resolved.wire_id, body, summary=summary, notes=notes)

@@ -1,0 +1,290 @@
+"""Jobs in MCP terms: `generate_video`, `get_job`, `cancel_job`, `list_jobs`, the `jobs://{job_id}`
+resource, job status notifications on both protocol generations, and `run_job_tool`, the wait
+with progress that every tool whose work is a hub job returns through.
+
+Notifications: every job change the job manager sees (made here or by another process sharing
+the state directory) is published as `notifications/resources/updated` for `jobs://{job_id}`: to
+2026-07-28 `subscriptions/listen` streams through the server's subscription bus, and to
+handshake-era clients that sent `resources/subscribe` for that URI.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any, Literal
+
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
+from mcp.server.subscriptions import ResourceUpdated
+from mcp.types import (
+    CallToolResult,
+    EmptyResult,
+    SubscribeRequestParams,
+    TextContent,
+    ToolAnnotations,
+    UnsubscribeRequestParams,
+)
+from pydantic import BaseModel, Field
+
+from ..errors import HubError, redact
+from ..hub import Hub
+from ..job_store import Job
+from ..media import Media
+from .media_blocks import media_blocks
+from .results import hub_of, ok, tool_errors
+
+log = logging.getLogger("mcp_ai_hub.server")
+DEFAULT_WAIT = 50
+
+
+class MediaOut(BaseModel):
+    path: str
+    uri: str
+    resource_uri: str
+    mime_type: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+    source_url: str | None = None
+
+
+class JobErrorOut(BaseModel):
+    code: str
+    message: str
+
+
+class JobOut(BaseModel):
+    """The contract's job object."""
+
+    job_id: str
+    resource_uri: str
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    progress: float | None
+    message: str
+    provider: str
+    model: str
+    outputs: list[MediaOut]
+    error: JobErrorOut | None
+    created_at: str
+    updated_at: str
+    result: Any = Field(None, description="The provider's final result JSON (files dropped), when there is one")
+
+
+class JobListOut(BaseModel):
+    jobs: list[JobOut]
+
+
+# --- waiting with progress, and job results: the API other job-based tools use ---------------------
+
+
+class _Progress:
+    """Progress notifications for one call: 0..100, strictly increasing, with provider detail."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.value = -1.0
+
+    async def __call__(self, job: Job) -> None:
+        if job.terminal:
+            value = 100.0
+        else:  # creeps up without news (a heartbeat), never reaching 100 before the end
+            value = max(self.value + 0.1, (job.progress or 0.0) * 100)
+            if value >= 99.0:
+                value = max(self.value, 99.0) + (100.0 - max(self.value, 99.0)) * 0.05
+        if value <= self.value:
+            return
+        self.value = value
+        try:
+            await self.ctx.report_progress(value, 100.0, describe(job))
+        except Exception:  # a client that went away must not break the wait
+            log.debug("progress notification failed", exc_info=True)
+
+
+def describe(job: Job) -> str:
+    """`running 40%: Generating frames` and the like."""
+    pct = f" {job.progress * 100:.0f}%" if job.progress is not None and not job.terminal else ""
+    detail = f": {job.message}" if job.message and job.message != job.status else ""
+    return f"{job.status}{pct}{detail}"
+
+
+async def wait_with_progress(ctx: Context, hub: Hub, job_id: str, wait_seconds: float, *,
+                             cancel_on_abort: bool) -> Job:
+    """Wait up to `wait_seconds` for a job, sending progress notifications (at least every 5 s,
+    increasing, with the provider's status, percent, queue position or log line) when the request
+    carries a progress token. If the call is cancelled and `cancel_on_abort` is set (the call that
+    created the job), the provider job is cancelled too; otherwise only the wait stops."""
+    try:
+        return await hub.jobs.wait(job_id, wait_seconds, _Progress(ctx))
+    except anyio.get_cancelled_exc_class():
+        if cancel_on_abort:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(30):
+                try:
+                    await hub.jobs.cancel(job_id)
+                except HubError as exc:
+                    log.warning("cancelling job %s after the call was cancelled failed: %s", job_id, exc)
+        raise
+
+
+def job_result(hub: Hub, job: Job, *, failed_is_error: bool = True, lead: str = "") -> CallToolResult:
+    """The result for a tool returning a job: structured content is the job object; the text says
+    what happened and, while the job runs, how to go on (`get_job`); a finished job's files come as
+    media blocks. A failed job is an `isError` result starting with `[job_failed]` (or the
+    more specific code the job records), unless `failed_is_error` is False."""
+    data = job.to_dict()
+    notes = [n for n in job.meta.get("notes") or [] if n]
+    head = (lead + "\n") if lead else ""
+    tail = "".join(f"\nNote: {n}" for n in notes)
+    where = f"{job.provider}/{job.model}"
+    if job.status == "succeeded":
+        media = [Media.from_dict(o) for o in job.outputs]
+        files = "".join(f"\n- {m.path} ({m.mime_type}, {m.bytes} bytes) {m.resource_uri}" for m in media)
+        text = f"{head}Job {job.job_id} ({job.kind}, {where}) succeeded: {job.message}{files}{tail}"
+        return ok(text, data, media_blocks(media, hub), hub=hub)
+    if job.status == "failed" and failed_is_error:
+        err = job.error or {"code": "job_failed", "message": job.message}
+        text = (f"[{err['code']}] {err['message']} (job {job.job_id}, {where}). "
+                f"Try again, or pick another model with list_models{tail}")
+        return CallToolResult(content=[TextContent(type="text", text=redact(head + text, hub.settings.secrets()))],
+                              structured_content=data, is_error=True)
+    if job.status in ("failed", "cancelled"):
+        reason = (job.error or {}).get("message") or job.message
+        return ok(f"{head}Job {job.job_id} ({job.kind}, {where}) is {job.status}: {reason}{tail}", data, hub=hub)
+    text = (f"{head}Job {job.job_id} ({job.kind}, {where}) is {describe(job)}. It keeps running on the server: "
+            f"call get_job with job_id=\"{job.job_id}\" and wait_seconds={DEFAULT_WAIT} to wait for it, or read "
+            f"{job.resource_uri}.{tail}")
+    return ok(text, data, hub=hub)
+
+
+async def run_job_tool(ctx: Context, hub: Hub, job: Job, wait_seconds: float, *,
+                       cancel_on_abort: bool = True) -> CallToolResult:
+    """Wait for a job the calling tool just started and return the job result.
+
+    For every tool whose work is a hub job (video; fal/WaveSpeed images, speech, transcription):
+        spec = JobSpec(fal_queue.BACKEND, "fal-ai/flux/dev", {"prompt": ...}, summary=...)
+        job = await hub.jobs.start("image", "fal", resolved.model, spec)
+        return await run_job_tool(ctx, hub, job, wait_seconds)
+    It waits up to `wait_seconds` with progress notifications, cancels the provider job if this
+    call is cancelled (`cancel_on_abort`), and returns `job_result`. A tool with its own result
+    shape for a finished job calls `wait_with_progress` and builds its result from `job.outputs`
+    and `job.result`, using `job_result` while the job is not finished."""
+    job = await wait_with_progress(ctx, hub, job.job_id, wait_seconds, cancel_on_abort=cancel_on_abort)
+    return job_result(hub, job)
+
+
+# --- notifications ------------------------------------------------------------------------------------
+
+
+def _notifications(mcp: MCPServer, hub: Hub) -> None:
+    """Publish job changes to both protocol generations' subscribers."""
+    bus = mcp._subscriptions  # the bus given to MCPServer (the SDK has no public accessor)
+    legacy: dict[str, dict[int, Any]] = {}  # uri -> handshake-era subscribers, one per connection
+
+    def connection_of(ctx: Any) -> Any:
+        # a request's session object lives as long as the request; its connection as long as the client
+        return getattr(ctx.session, "_connection", None) or ctx.session
+
+    async def subscribe(ctx: Any, params: SubscribeRequestParams) -> EmptyResult:
+        target = connection_of(ctx)
+        legacy.setdefault(str(params.uri), {})[id(target)] = target
+        return EmptyResult()
+
+    async def unsubscribe(ctx: Any, params: UnsubscribeRequestParams) -> EmptyResult:
+        legacy.get(str(params.uri), {}).pop(id(connection_of(ctx)), None)
+        return EmptyResult()
+
+    mcp._lowlevel_server.add_request_handler("resources/subscribe", SubscribeRequestParams, subscribe)
+    mcp._lowlevel_server.add_request_handler("resources/unsubscribe", UnsubscribeRequestParams, unsubscribe)
+
+    async def announce(job_id: str) -> None:
+        uri = f"jobs://{job_id}"
+        await bus.publish(ResourceUpdated(uri=uri))
+        targets = legacy.get(uri, {})
+        for key, target in list(targets.items()):
+            try:
+                await target.send_resource_updated(uri)
+            except Exception:  # noqa: BLE001 - that client is gone; stop notifying it
+                targets.pop(key, None)
+        if targets:
+            job = await hub.jobs.store.get(job_id)
+            if job is None or job.terminal:  # nothing more will change: forget its subscribers
+                legacy.pop(uri, None)
+
+    hub.jobs.add_listener(announce)
+
+
+# --- tools ----------------------------------------------------------------------------------------------
+
+WaitSeconds = Annotated[int, Field(ge=0, le=3600, description=(
+    "How long to wait for the job before returning it (it keeps running either way); 0 returns at once"))]
+
+
+def register(mcp: MCPServer, hub: Hub) -> None:
+    _notifications(mcp, hub)
+
+    @mcp.tool(
+        title="Get a job",
+        description=(
+            "The status of a long job (video, queued image/audio) started by another tool, waiting up to "
+            "wait_seconds for it to finish. A finished job lists its saved files (absolute paths, media:// URIs). "
+            "Cancelling this call only stops the wait, never the job."
+        ),
+        annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True),
+    )
+    @tool_errors
+    async def get_job(
+        ctx: Context,
+        job_id: Annotated[str, Field(description="The job_id a tool returned")],
+        wait_seconds: WaitSeconds = 0,
+    ) -> Annotated[CallToolResult, JobOut]:
+        hub = hub_of(ctx)
+        job = await wait_with_progress(ctx, hub, job_id.strip(), wait_seconds, cancel_on_abort=False)
+        return job_result(hub, job)
+
+    @mcp.tool(
+        title="Cancel a job",
+        description=(
+            "Cancel a long job: the provider's job is cancelled where the provider allows it; otherwise the hub "
+            "stops following it and ignores its result. A job whose outputs are already saving finishes instead."
+        ),
+        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, open_world_hint=True,
+                                    idempotent_hint=True),
+    )
+    @tool_errors
+    async def cancel_job(
+        ctx: Context,
+        job_id: Annotated[str, Field(description="The job_id a tool returned")],
+    ) -> Annotated[CallToolResult, JobOut]:
+        hub = hub_of(ctx)
+        return job_result(hub, await hub.jobs.cancel(job_id.strip()), failed_is_error=False)
+
+    @mcp.tool(
+        title="List jobs",
+        description="Recent jobs (newest first), from every server process sharing the state directory.",
+        annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True),
+    )
+    @tool_errors
+    async def list_jobs(
+        ctx: Context,
+        status: Annotated[str, Field(description="Only jobs with this status", json_schema_extra={
+            "enum": ["", "queued", "running", "succeeded", "failed", "cancelled"]})] = "",
+        limit: Annotated[int, Field(ge=1, le=200, description="At most this many jobs")] = 20,
+    ) -> Annotated[CallToolResult, JobListOut]:
+        hub = hub_of(ctx)
+        jobs = await hub.jobs.list(status.strip(), limit)
+        lines = [f"{len(jobs)} job(s)" + (f" with status {status}" if status else "") + "."]
+        lines += [f"- {j.job_id} {j.kind} {j.provider}/{j.model}: {describe(j)}" for j in jobs]
+        return ok("\n".join(lines), {"jobs": [j.to_dict() for j in jobs]}, hub=hub)
+
+    @mcp.resource("jobs://{job_id}", name="job", title="Job", mime_type="application/json",
+                  description="A job's current state (always fresh): status, progress, message, saved outputs")
+    async def job_resource(job_id: str) -> str:
+        try:
+            job = await hub.jobs.get(job_id)
+        except HubError as exc:
+            raise ResourceNotFoundError(exc.render()) from None
+        return json.dumps(job.to_dict(), ensure_ascii=False)
+

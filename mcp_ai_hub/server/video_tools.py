@@ -1,0 +1,69 @@
+"""`generate_video`: resolve the model, let the provider's video module build the job, start it,
+and wait (up to `wait_seconds`) with progress; the result is a job."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import Field
+
+from ..capabilities.video import VideoRequest
+from ..errors import InvalidArgument
+from ..hub import Hub
+from ..inputs import resolve_input
+from .jobs_tools import DEFAULT_WAIT, JobOut, WaitSeconds, run_job_tool
+from .results import hub_of, tool_errors
+
+
+def register(mcp: MCPServer, hub: Hub) -> None:
+    @mcp.tool(
+        title="Generate a video",
+        description=(
+            "Generate a video clip from a prompt, optionally animating an image (image-to-video), on Veo, Kling, "
+            "Seedance, WAN, MiniMax, Grok Imagine, Sora and more (list_models capability=video). Video takes "
+            "minutes: the call waits up to wait_seconds with progress, then returns the job; call get_job to keep "
+            "waiting. The finished MP4 is saved on the server's disk (path and media:// URI in the result)."
+        ),
+        annotations=ToolAnnotations(read_only_hint=False, open_world_hint=True, destructive_hint=False,
+                                    idempotent_hint=False),
+    )
+    @tool_errors
+    async def generate_video(
+        ctx: Context,
+        prompt: Annotated[str, Field(description="What the video shows and how it moves")],
+        model: Annotated[str, Field(description=(
+            "provider/model id or preset (best-video); empty for the default. See list_models capability=video"))] = "",
+        image: Annotated[str, Field(description=(
+            "Image to animate (image-to-video): a local path inside the allowed input directories, an http(s) "
+            "URL or a data URI"))] = "",
+        duration_seconds: Annotated[float, Field(ge=0, le=60, description=(
+            "Clip length in seconds; 0 for the model's default"))] = 0,
+        aspect_ratio: Annotated[str, Field(description="e.g. 16:9, 9:16, 1:1; empty for the model's default")] = "",
+        resolution: Annotated[str, Field(description="e.g. 480p, 720p, 1080p; empty for the model's default")] = "",
+        negative_prompt: Annotated[str, Field(description="What to avoid, where the model takes it")] = "",
+        seed: Annotated[int, Field(ge=-1, description="Seed for repeatable results; -1 for random")] = -1,
+        audio: Annotated[bool, Field(description="Generate sound where the model can choose")] = True,
+        wait_seconds: WaitSeconds = DEFAULT_WAIT,
+        provider_options: Annotated[dict[str, Any], Field(description=(
+            "Extra provider-specific input fields, sent as they are (they override the fields above)"))] = {},  # noqa: B006
+    ) -> Annotated[CallToolResult, JobOut]:
+        hub = hub_of(ctx)
+        if not prompt.strip() and not image.strip():
+            raise InvalidArgument("prompt is empty", hint="Describe the video, or pass image to animate")
+        resolved = hub.catalog.resolve(model, "video", hub.settings)
+        hub.key(resolved.provider)
+        module = hub.capability(resolved.provider, "video")
+        request = VideoRequest(
+            prompt=prompt.strip(), image=resolve_input(image, hub.settings, what="image") if image.strip() else None,
+            duration_seconds=duration_seconds, aspect_ratio=aspect_ratio.strip(), resolution=resolution.strip(),
+            negative_prompt=negative_prompt.strip(), seed=None if seed < 0 else seed, audio=audio,
+            provider_options=dict(provider_options or {}),
+        )
+        spec = await module.prepare(hub, resolved, request)
+        if resolved.entry and resolved.entry.deprecated:
+            spec.notes.insert(0, f"{resolved.full_id} is deprecated: {resolved.entry.deprecation_note}")
+        job = await hub.jobs.start("video", resolved.provider, resolved.model, spec,
+                                   meta={"prompt": prompt[:500], "preset": resolved.preset})
+        return await run_job_tool(ctx, hub, job, wait_seconds, cancel_on_abort=True)

@@ -1,0 +1,103 @@
+"""Fake WaveSpeed v3 predictions and uploads for any model path, in WaveSpeed's envelope.
+
+`POST /api/v3/{model}` submits (status `created`), `GET /api/v3/predictions/{id}/result` (and
+`/predictions/{id}`) polls (created -> processing -> completed/failed, per `jobscript`),
+`POST /api/v3/media/upload/binary` takes a multipart `file`. Outputs follow the model path:
+video models give an MP4 URL, speech models an MP3, others PNGs; `enable_base64_output` gives
+data URIs; `state["results"][model]` overrides the outputs list.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import samples
+from .base import FakeProvider, fake_of
+from .jobscript import ScriptedJob, job_of, new_job, publish_video
+from .wavespeed import envelope
+
+NSFW = "The prompt was flagged as sensitive content and was rejected"
+
+
+def _prediction(fake: FakeProvider, job: ScriptedJob, status: str, outputs: list[str], error: str = "") -> dict:
+    return {"id": job.id, "model": job.endpoint, "status": status, "outputs": outputs,
+            "urls": {"get": fake.url(f"/api/v3/predictions/{job.id}/result")},
+            "has_nsfw_contents": [error == NSFW] if error else [False] * len(outputs),
+            "created_at": "2026-01-01T12:00:00.000Z", "error": error,
+            "timings": {"inference": 1250} if status == "completed" else {}}
+
+
+def _outputs(fake: FakeProvider, job: ScriptedJob) -> list[str]:
+    override = fake.state.get("results", {}).get(job.endpoint)
+    if override is not None:
+        return override(fake, job) if callable(override) else list(override)
+    params = job.input if isinstance(job.input, dict) else {}
+    if "video" in job.endpoint or "seedance" in job.endpoint or "veo" in job.endpoint or "wan-" in job.endpoint:
+        if params.get("enable_base64_output"):
+            return ["data:video/mp4;base64," + base64.b64encode(samples.mp4(4096)).decode()]
+        return [publish_video(fake, job)[0]]
+    if "speech" in job.endpoint or "tts" in job.endpoint:
+        return [fake.publish(f"{job.id}.mp3", samples.mp3(), "audio/mpeg")]
+    count = int(params.get("num_images") or 1)
+    if params.get("enable_base64_output"):
+        return ["data:image/png;base64," + base64.b64encode(samples.png(4, 3)).decode()] * count
+    return [fake.publish(f"{job.id}-{i}.png", samples.png(4, 3), "image/png") for i in range(count)]
+
+
+async def submit(request: Request) -> Response:
+    fake = fake_of(request)
+    model = request.path_params["model"]
+    try:
+        body = await request.json()
+    except ValueError:
+        return JSONResponse({"code": 400, "message": "invalid JSON body", "data": None}, 400)
+    if not isinstance(body, dict) or (not body.get("prompt") and not body.get("text") and not body.get("image")
+                                      and not body.get("video")):
+        return JSONResponse({"code": 400, "message": "prompt is required", "data": None}, 400)
+    job = new_job(fake, model, body, prefix="pred")
+    return envelope(_prediction(fake, job, "created", []))
+
+
+async def result(request: Request) -> Response:
+    fake = fake_of(request)
+    job = job_of(fake, request.path_params["id"])
+    if job is None:
+        return JSONResponse({"code": 404, "message": "prediction not found", "data": None}, 404)
+    phase = job.advance(fake)
+    if phase in ("queued", "running"):
+        return envelope(_prediction(fake, job, "created" if phase == "queued" else "processing", []))
+    if job.outcome == "content_policy":
+        return envelope(_prediction(fake, job, "failed", [], NSFW))
+    if job.outcome == "error":
+        return envelope(_prediction(fake, job, "failed", [], "Internal error: inference failed on the worker"))
+    if "outputs" not in job.extra:
+        job.extra["outputs"] = _outputs(fake, job)
+    return envelope(_prediction(fake, job, "completed", job.extra["outputs"]))
+
+
+async def upload_binary(request: Request) -> Response:
+    fake = fake_of(request)
+    form = request.scope["state"]["recorded"].multipart() if "multipart" in request.headers.get("content-type", "") else {}
+    file = form.get("file")
+    if not isinstance(file, tuple):
+        return JSONResponse({"code": 400, "message": "file is required", "data": None}, 400)
+    name, ctype, data = file
+    uploads = fake.state.setdefault("uploads", [])
+    uploads.append({"name": name, "content_type": ctype, "data": data,
+                    "content_length": request.headers.get("content-length")})
+    url = fake.publish(f"uploads/{len(uploads)}-{name}", data, ctype)
+    kind = ctype.split("/")[0] if ctype else "image"
+    return envelope({"type": kind, "download_url": url, "filename": name, "size": len(data)})
+
+
+def routes(fake: FakeProvider) -> list[Route]:
+    return [
+        Route("/api/v3/media/upload/binary", upload_binary, methods=["POST"]),
+        Route("/api/v3/predictions/{id}/result", result, methods=["GET"]),
+        Route("/api/v3/predictions/{id}", result, methods=["GET"]),
+        Route("/api/v3/{model:path}", submit, methods=["POST"]),
+    ]
