@@ -45,7 +45,7 @@ async def test_wait_seconds_zero_returns_the_job_at_once_and_get_job_finishes_it
     async with connect(hub_env("fal", **FAST)) as client:
         began = anyio.current_time()
         result = await start(client)
-        assert anyio.current_time() - began < 2
+        assert anyio.current_time() - began < 10  # the held job would never finish: it did not wait
         job = result.structured_content
         # returned at once: still waiting at fal (a busy machine may already have polled it once)
         assert job["status"] in ("queued", "running") and job["outputs"] == [] and job["error"] is None
