@@ -37,6 +37,8 @@ log = logging.getLogger("mcp_ai_hub.http")
 RetryPolicy = Literal["idempotent", "generate", "submit", "none"]
 DEFAULT_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
 LISTING_TIMEOUT = httpx2.Timeout(connect=5.0, read=8.0, write=8.0, pool=5.0)
+SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)  # job submits (may upload)
+POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)  # job status polls
 MAX_ATTEMPTS = 3
 MAX_RETRY_WAIT = 20.0  # seconds; a longer retry-after is reported to the user instead of waited out
 ERROR_BODY_LIMIT = 64 * 1024

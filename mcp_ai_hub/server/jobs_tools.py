@@ -32,23 +32,11 @@ from ..errors import HubError, redact
 from ..hub import Hub
 from ..job_store import Job
 from ..media import Media
-from .media_blocks import media_blocks
+from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
 
 log = logging.getLogger("mcp_ai_hub.server")
 DEFAULT_WAIT = 50
-
-
-class MediaOut(BaseModel):
-    path: str
-    uri: str
-    resource_uri: str
-    mime_type: str
-    bytes: int
-    width: int | None = None
-    height: int | None = None
-    duration_seconds: float | None = None
-    source_url: str | None = None
 
 
 class JobErrorOut(BaseModel):

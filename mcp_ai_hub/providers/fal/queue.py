@@ -24,6 +24,7 @@ import httpx2
 
 from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, queue_url
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 # fal queue status -> hub job status (COMPLETED with `error` is a failure)
 STATUS: dict[str, JobStatus] = {"IN_QUEUE": "queued", "IN_PROGRESS": "running", "COMPLETED": "succeeded"}
 
-SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
-POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 RESULT_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=30.0, pool=10.0)
 
 # keys of a result whose values are output files (a URL string, {url, content_type}, or lists of them)

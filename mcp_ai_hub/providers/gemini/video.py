@@ -16,19 +16,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from ...capabilities.jobs import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, merge_options, one_of, whole
 from ...errors import ProviderUnavailable
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
     from ...hub import Hub
 
-SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
-POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
 VEO3_DURATIONS = (4, 6, 8)
 

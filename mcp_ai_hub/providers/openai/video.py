@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, merge_options, one_of
 from ...errors import InvalidArgument, ProviderUnavailable
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from ...inputs import InputFile
 from ...uploads import file_form
 from . import API, base_url
@@ -33,8 +32,6 @@ STATUS: dict[str, JobStatus] = {"queued": "queued", "in_progress": "running", "c
 SECONDS = (4, 8, 12)
 SIZES = {("16:9", "720p"): "1280x720", ("9:16", "720p"): "720x1280",
          ("16:9", "1080p"): "1792x1024", ("9:16", "1080p"): "1024x1792"}
-SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
-POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 
 
 class SoraVideos:

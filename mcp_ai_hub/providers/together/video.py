@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, merge_options, whole
 from ...errors import ProviderUnavailable
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, video_base_url
 
 if TYPE_CHECKING:
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
 # Together video status -> hub job status
 STATUS: dict[str, JobStatus] = {"queued": "queued", "in_progress": "running", "completed": "succeeded",
                                 "failed": "failed", "cancelled": "cancelled"}
-SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
-POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
 
 

@@ -18,7 +18,7 @@ import httpx2
 
 from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderUnavailable
-from ...http import make_error
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, make_error
 from ...uploads import file_form
 from . import API, base_url
 
@@ -33,8 +33,6 @@ STATUS: dict[str, JobStatus] = {
     "deleted": "failed", "cancelled": "cancelled", "canceled": "cancelled",
 }
 
-SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
-POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 UPLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=300.0, pool=10.0)
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, merge_options, whole
 from ...errors import InvalidArgument, ProviderUnavailable
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, base_url
 
 if TYPE_CHECKING:
@@ -27,8 +26,6 @@ STATUS: dict[str, JobStatus] = {"": "queued", "queued": "queued", "pending": "ru
                                 "in_progress": "running", "running": "running", "done": "succeeded",
                                 "completed": "succeeded", "failed": "failed", "expired": "failed"}
 
-SUBMIT_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=120.0, pool=10.0)
-POLL_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
 
 
