@@ -9,7 +9,7 @@ from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio
 
-MODELS = ["openai/gpt-4o-transcribe-diarize", "elevenlabs/scribe_v2", "gemini/gemini-2.5-flash"]
+MODELS = ["openai/gpt-4o-transcribe-diarize", "elevenlabs/scribe_v2", "gemini/gemini-2.5-flash", "fal/fal-ai/whisper"]
 
 
 async def transcribe(client, **args):
@@ -19,12 +19,13 @@ async def transcribe(client, **args):
 async def test_segments_have_one_shape_whichever_provider_transcribes(connect, hub_env, workdir):
     (workdir / "meeting.wav").write_bytes(samples.wav(0.4))
     results = {}
-    async with connect(hub_env("openai", "elevenlabs", "gemini")) as client:
+    async with connect(hub_env("openai", "elevenlabs", "gemini", "fal", AI_HUB_POLL_INTERVAL="0.03")) as client:
         for model in MODELS:
             result = await transcribe(client, audio="meeting.wav", model=model, language="en", timestamps=True,
                                       diarize=True)
             assert not result.is_error, result.content[0].text
             results[model] = result.structured_content
+    assert {model.split("/")[0] for model in results} == {"openai", "elevenlabs", "gemini", "fal"}
     for model, out in results.items():
         assert set(out) == {"text", "language", "duration_seconds", "segments", "model", "provider"}
         assert out["model"] == model and out["provider"] == model.split("/")[0]
@@ -87,10 +88,15 @@ async def test_tool_schemas_are_flat_and_marked_as_open_world(connect, hub_env):
         assert not any("anyOf" in p for p in tool.input_schema["properties"].values())
         assert tool.annotations.open_world_hint is True and tool.annotations.read_only_hint is False
     assert set(tools["transcribe_audio"].input_schema["properties"]) == {
-        "audio", "model", "language", "prompt", "timestamps", "diarize", "provider_options"}
+        "audio", "model", "language", "prompt", "timestamps", "diarize", "provider_options", "wait_seconds"}
     assert tools["transcribe_audio"].input_schema["required"] == ["audio"]
     assert set(tools["synthesize_speech"].input_schema["properties"]) == {
-        "text", "model", "voice", "format", "speed", "instructions", "speakers", "language", "provider_options"}
+        "text", "model", "voice", "format", "speed", "instructions", "speakers", "language", "provider_options",
+        "wait_seconds"}
+    for name in ("synthesize_speech", "transcribe_audio"):
+        wait = tools[name].input_schema["properties"]["wait_seconds"]
+        assert (wait["type"], wait["default"], wait["minimum"], wait["maximum"]) == ("integer", 120, 0, 3600)
+        assert "job" in tools[name].output_schema["properties"]
     segment = tools["transcribe_audio"].output_schema["$defs"]["SegmentOut"]
     assert set(segment["properties"]) == {"start", "end", "text", "speaker"}
     assert set(tools["synthesize_speech"].output_schema["properties"]) >= {"audio", "model", "provider", "characters"}

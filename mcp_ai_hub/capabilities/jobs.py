@@ -13,6 +13,7 @@ Each backend maps its provider's job states into `JobStatus` through one explici
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -112,6 +113,7 @@ def load_backend(ref: str) -> JobBackend:
 
 
 BLOB_MIN = 4096  # strings at least this long that look like base64 or data URIs are dropped
+ENCODED = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")  # base64 (standard or URL-safe); not text without spaces (CJK)
 
 
 def compact_json(value: Any, *, max_string: int = 200_000) -> Any:
@@ -124,7 +126,7 @@ def compact_json(value: Any, *, max_string: int = 200_000) -> Any:
     if isinstance(value, str):
         if value.startswith("data:") and ";base64," in value[:200]:
             return f"<data URI, {len(value)} characters, saved as a file>"
-        if len(value) >= BLOB_MIN and " " not in value[:BLOB_MIN]:
+        if len(value) >= BLOB_MIN and ENCODED.fullmatch(value[:BLOB_MIN]):
             return f"<{len(value)} characters of encoded data omitted>"
         if len(value) > max_string:
             return value[:max_string] + f"... <{len(value) - max_string} more characters>"

@@ -3,9 +3,9 @@ those modules follow, and the checks that depend only on the catalog (formats, d
 delivery instructions), so each provider refuses the same things the same way.
 
 A provider module `mcp_ai_hub.providers.<name>.speech` has
-`async def synthesize(hub, request: SpeechRequest) -> SpeechResult` and returns once the audio is
-saved. Providers whose speech is an asynchronous queue job (WaveSpeed) are to hand a job to the
-hub's job manager instead of returning a result; `SpeechOutcome` is where that variant joins.
+`async def synthesize(hub, request: SpeechRequest) -> SpeechOutcome`: a `SpeechResult` once the
+audio is saved, or, where speech is an asynchronous queue job (WaveSpeed), a `SpeechJob` that the
+tool runs through the hub's job manager (the job saves the audio; the tool waits for it).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..catalog import Catalog, Resolved
     from ..hub import Hub
     from ..media import Media
+    from .jobs import JobSpec
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,21 @@ class SpeechResult:
     format: str
 
 
-# What `synthesize` may give back; queue-based providers add their job hand-off type here.
-SpeechOutcome = SpeechResult
+@dataclass
+class SpeechJob:
+    """Speech made by a provider-side job: `spec` is submitted as a hub job whose single output is
+    the audio; the rest describes the result the finished job becomes."""
+
+    spec: JobSpec
+    model: str  # provider/model as used
+    provider: str
+    characters: int
+    voice: str  # "" when the model has no voices (music)
+    format: str  # the format asked for; "" when the provider chooses (the saved file tells)
+
+
+# What `synthesize` gives back: the saved audio, or the job that will make it.
+SpeechOutcome = SpeechResult | SpeechJob
 
 
 class SpeechSynthesizer(Protocol):

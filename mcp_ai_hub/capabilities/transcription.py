@@ -5,9 +5,10 @@ ISO 639-3 codes turned into ISO 639-1.
 
 A provider module `mcp_ai_hub.providers.<name>.transcription` has `MAX_INPUT_BYTES` (its upload
 limit when the manifest gives none) and
-`async def transcribe(hub, request: TranscriptionRequest) -> TranscriptionResult`. Providers
-whose transcription is an asynchronous queue job (fal) are to hand a job to the hub's job manager
-instead; `TranscriptionOutcome` is where that variant joins.
+`async def transcribe(hub, request: TranscriptionRequest) -> TranscriptionOutcome`: a
+`TranscriptionResult`, or, where transcription is an asynchronous queue job (fal), a
+`TranscriptionJob` that the tool runs through the hub's job manager and whose `parse` turns the
+provider's final JSON (kept with the job) into the same result shape.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..catalog import Resolved
     from ..hub import Hub
     from ..inputs import InputFile
+    from .jobs import JobSpec
 
 Progress = Callable[[str], Awaitable[None]]
 
@@ -69,7 +71,18 @@ class TranscriptionResult:
                 "segments": [s.to_dict() for s in self.segments], "model": self.model, "provider": self.provider}
 
 
-TranscriptionOutcome = TranscriptionResult
+@dataclass
+class TranscriptionJob:
+    """A transcription made by a provider-side job: `spec` is submitted as a hub job; `parse` turns
+    the job's result (the provider's final JSON) into the one result shape."""
+
+    spec: JobSpec
+    model: str  # provider/model as used
+    provider: str
+    parse: Callable[[Any], TranscriptionResult]
+
+
+TranscriptionOutcome = TranscriptionResult | TranscriptionJob
 
 
 class Transcriber(Protocol):

@@ -1,6 +1,14 @@
 """`synthesize_speech` and `transcribe_audio`: validate, resolve the model, dispatch to the
 provider's speech / transcription module, and shape the contract's result (a saved audio file with
-its resource_link and inline audio block; a transcript with segments in one shape)."""
+its resource_link and inline audio block; a transcript with segments in one shape).
+
+Queue-based providers (WaveSpeed speech, fal Whisper) answer with a job spec instead: the tool
+starts it as a hub job, waits up to `wait_seconds` with progress (cancelling the provider job if
+the call is cancelled), and turns the finished job into the same result (the saved audio; the
+transcript parsed from the job's result). A job still running after the wait comes back in `job`
+with `audio`/`segments` empty and a text saying to call get_job; a failed job is a [job_failed]
+error with the provider's reason.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +18,36 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from ..audio import probe_duration
-from ..capabilities.speech import SpeechRequest, check_request, turns_from
-from ..capabilities.transcription import TranscriptionRequest
-from ..errors import InvalidArgument
+from ..audio import fill_duration, probe_duration
+from ..capabilities.speech import SpeechJob, SpeechRequest, SpeechResult, check_request, turns_from
+from ..capabilities.transcription import TranscriptionJob, TranscriptionRequest
+from ..errors import InvalidArgument, ProviderUnavailable
 from ..hub import Hub
 from ..inputs import resolve_input
+from ..job_store import Job
+from ..media import EXTENSIONS, Media
 from ..uploads import check_size
+from .jobs_tools import JobOut, job_result, wait_with_progress
 from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
 
 FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
 NOT_AUDIO = ("image/", "text/", "application/json", "application/pdf")
+DEFAULT_JOB_WAIT = 120  # seconds; typical speech and transcription jobs finish well within it
+JobWait = Annotated[int, Field(ge=0, le=3600, description=(
+    "Queue-based providers only (WaveSpeed speech, fal Whisper): how long to wait for the job before "
+    "returning it (it keeps running; get_job picks it up); 0 returns at once. Other providers finish "
+    "within the call"))]
 
 
 class SpeechOut(BaseModel):
-    audio: MediaOut
+    audio: MediaOut | None = Field(description="The saved audio; null while a queued job has not finished")
     model: str
     provider: str
     characters: int
     voice: str = Field(description="The voice used; speaker=voice pairs for a dialogue")
     format: str
+    job: JobOut | None = Field(None, description="The hub job, when a queue-based provider has not finished yet")
 
 
 class SegmentOut(BaseModel):
@@ -47,6 +64,7 @@ class TranscriptionOut(BaseModel):
     segments: list[SegmentOut]
     model: str
     provider: str
+    job: JobOut | None = Field(None, description="The hub job, when a queue-based provider has not finished yet")
 
 
 class SpeakerTurn(BaseModel):
@@ -79,6 +97,54 @@ def _transcript_text(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class _After:
+    """Progress of a job wait (0 to 100) continuing above the `steps` already reported for the same
+    call, so the values keep increasing."""
+
+    def __init__(self, ctx: Context, steps: int):
+        self.ctx, self.offset = ctx, steps + 1
+
+    async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
+        shifted_total = None if total is None else self.offset + total
+        await self.ctx.report_progress(self.offset + progress, shifted_total, message)
+
+
+async def _run(ctx: Any, hub: Hub, kind: str, provider: str, model: str, spec: Any, wait_seconds: float,
+               preset: str) -> Job:
+    """Start a provider job and wait for it; cancelling the call cancels the provider job."""
+    job = await hub.jobs.start(kind, provider, model, spec, meta={"preset": preset} if preset else None)
+    return await wait_with_progress(ctx, hub, job.job_id, wait_seconds, cancel_on_abort=True)
+
+
+def _unfinished(hub: Hub, job: Job, empty: dict[str, Any]) -> CallToolResult:
+    """A job that has not succeeded: [job_failed] when it failed, else the tool's result with `job` set
+    and the job's text (how to wait on with get_job)."""
+    result = job_result(hub, job)
+    if not result.is_error:
+        result.structured_content = {**empty, "job": job.to_dict()}
+    return result
+
+
+async def _speech_from_job(job: Job, spec: SpeechJob) -> SpeechResult:
+    if not job.outputs:
+        raise ProviderUnavailable(f"{spec.model} finished without audio (job {job.job_id})", provider=spec.provider,
+                                  hint="Try again")
+    media = await fill_duration(Media.from_dict(job.outputs[0]))
+    fmt = EXTENSIONS.get(media.mime_type, "") or spec.format
+    return SpeechResult(media, spec.model, spec.provider, spec.characters, spec.voice, fmt)
+
+
+def _speech_result(hub: Hub, result: SpeechResult) -> CallToolResult:
+    media = result.audio
+    out = {"audio": media.to_dict(), "model": result.model, "provider": result.provider,
+           "characters": result.characters, "voice": result.voice, "format": result.format}
+    length = f", {media.duration_seconds:.2f} s" if media.duration_seconds is not None else ""
+    voice = f", voice {result.voice}" if result.voice else ""
+    summary = (f"Saved speech to {media.path} ({media.mime_type}, {media.bytes} bytes{length}). "
+               f"{result.model}{voice}, {result.characters} characters.")
+    return ok(summary, out, media_blocks([media], hub), hub=hub)
+
+
 def register(mcp: MCPServer, hub: Hub) -> None:
     generation = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                                  open_world_hint=True)
@@ -89,7 +155,9 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             "Turn text into speech and save the audio file (its absolute path is in the result; it is also "
             "readable as a media:// resource and, when small, attached inline). Providers: ElevenLabs (eleven_v3 "
             "takes audio tags like [whispers] in the text), OpenAI (gpt-4o-mini-tts takes delivery instructions), "
-            "Gemini TTS (instructions, two-speaker dialogue). For a dialogue pass `speakers` instead of `text`. "
+            "Gemini TTS (instructions, two-speaker dialogue), WaveSpeed MiniMax Speech-02 (MiniMax voice ids, mp3) "
+            "and ACE-Step music (text = style tags, provider_options lyrics). For a dialogue pass `speakers` instead "
+            "of `text`. WaveSpeed runs as a job: the call waits up to wait_seconds, then returns the job (get_job). "
             "list_models capability=speech shows each model's voices and formats."
         ),
         annotations=generation,
@@ -109,7 +177,9 @@ def register(mcp: MCPServer, hub: Hub) -> None:
                                                                  "(ElevenLabs eleven_v3, Gemini TTS up to 2 speakers)")] = [],  # noqa: B006
         language: Annotated[str, Field(description="ISO 639-1 language code to enforce, where the model supports it")] = "",
         provider_options: Annotated[dict[str, Any], Field(description="Provider-specific request fields, e.g. "
-                                                                      "ElevenLabs voice_settings or output_format")] = {},  # noqa: B006
+                                                                      "ElevenLabs voice_settings or output_format, "
+                                                                      "MiniMax emotion, ACE-Step lyrics")] = {},  # noqa: B006
+        wait_seconds: JobWait = DEFAULT_JOB_WAIT,
     ) -> Annotated[CallToolResult, SpeechOut]:
         hub = hub_of(ctx)
         resolved = hub.catalog.resolve(model, "speech", hub.settings)
@@ -121,21 +191,25 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         check_request(request, hub.catalog)
         hub.key(resolved.provider)
         module = hub.capability(resolved.provider, "speech")
-        result = await module.synthesize(hub, request)  # a SpeechOutcome; queue-based providers join there
-        media = result.audio
-        out = {"audio": media.to_dict(), "model": result.model, "provider": result.provider,
-               "characters": result.characters, "voice": result.voice, "format": result.format}
-        length = f", {media.duration_seconds:.2f} s" if media.duration_seconds is not None else ""
-        summary = (f"Saved speech to {media.path} ({media.mime_type}, {media.bytes} bytes{length}). "
-                   f"{result.model}, voice {result.voice}, {result.characters} characters.")
-        return ok(summary, out, media_blocks([media], hub), hub=hub)
+        outcome = await module.synthesize(hub, request)
+        if isinstance(outcome, SpeechJob):
+            job = await _run(ctx, hub, "speech", resolved.provider, resolved.model, outcome.spec, wait_seconds,
+                             resolved.preset)
+            if job.status != "succeeded":
+                return _unfinished(hub, job, {"audio": None, "model": outcome.model, "provider": outcome.provider,
+                                              "characters": outcome.characters, "voice": outcome.voice,
+                                              "format": outcome.format})
+            outcome = await _speech_from_job(job, outcome)
+        return _speech_result(hub, outcome)
 
     @mcp.tool(
         title="Transcribe audio",
         description=(
             "Transcribe speech from an audio (or video) file: a local path inside the allowed input directories, "
             "an http(s) URL, or a data URI. Set timestamps for timed segments and diarize for speaker labels; "
-            "segments have the same shape for every provider (OpenAI, ElevenLabs Scribe, Gemini)."
+            "segments have the same shape for every provider (OpenAI, ElevenLabs Scribe, Gemini, fal Whisper). "
+            "fal Whisper runs as a job (local files are uploaded to fal storage first): the call waits up to "
+            "wait_seconds, then returns the job (get_job)."
         ),
         annotations=generation,
     )
@@ -149,7 +223,8 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         timestamps: Annotated[bool, Field(description="Return timed segments")] = False,
         diarize: Annotated[bool, Field(description="Label who speaks each segment")] = False,
         provider_options: Annotated[dict[str, Any], Field(description="Provider-specific request fields, e.g. "
-                                                                      "ElevenLabs num_speakers")] = {},  # noqa: B006
+                                                                      "ElevenLabs or fal num_speakers")] = {},  # noqa: B006
+        wait_seconds: JobWait = DEFAULT_JOB_WAIT,
     ) -> Annotated[CallToolResult, TranscriptionOut]:
         hub = hub_of(ctx)
         resolved = hub.catalog.resolve(model, "transcription", hub.settings)
@@ -171,7 +246,14 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         request = TranscriptionRequest(audio=item, model=resolved, language=language.strip(), prompt=prompt.strip(),
                                        timestamps=timestamps, diarize=diarize,
                                        provider_options=dict(provider_options), progress=progress)
-        result = await module.transcribe(hub, request)  # a TranscriptionOutcome, as for speech
+        result = await module.transcribe(hub, request)
+        if isinstance(result, TranscriptionJob):
+            job = await _run(_After(ctx, steps), hub, "transcription", resolved.provider, resolved.model,
+                             result.spec, wait_seconds, resolved.preset)
+            if job.status != "succeeded":
+                return _unfinished(hub, job, {"text": "", "language": None, "duration_seconds": None,
+                                              "segments": [], "model": result.model, "provider": result.provider})
+            result = result.parse(job.result)
         if result.duration_seconds is None and item.path is not None:
             result.duration_seconds = await probe_duration(item.path, item.mime_type)
         out = result.to_dict()

@@ -4,7 +4,8 @@ upload CDN), speaking fal's wire format for any endpoint id.
 Request URLs drop the endpoint's sub-path (`fal-ai/flux/dev` -> `/queue/fal-ai/flux/requests/<id>`),
 as fal's do, so clients must follow the URLs the submit returns. Jobs advance per status poll
 (see `jobscript`). The result depends on the endpoint: video endpoints give `video.url`, whisper
-gives `text` and `chunks`, speech/audio endpoints `audio.url`, everything else `images[]`;
+gives `text` and `chunks` (speaker-labelled with `diarize`), speech/audio endpoints `audio.url`,
+everything else `images[]`;
 `state["results"][endpoint]` overrides it.
 """
 
@@ -35,12 +36,26 @@ def _urls(fake: FakeProvider, job: ScriptedJob) -> dict[str, str]:
     return {"response_url": base, "status_url": base + "/status", "cancel_url": base + "/cancel"}
 
 
+WHISPER_TURNS = [((0.0, 1.52), " Hello from the fake studio.", "SPEAKER_00"),
+                 ((1.6, 3.24), " And a second voice answers.", "SPEAKER_01")]
+
+
+def whisper_diarized() -> dict[str, Any]:
+    """fal Whisper's answer with `diarize`: speaker-labelled chunks and the diarization turns."""
+    return {"text": "".join(t for _, t, _ in WHISPER_TURNS).strip(),
+            "chunks": [{"timestamp": list(span), "text": text, "speaker": who} for span, text, who in WHISPER_TURNS],
+            "inferred_languages": ["en"],
+            "diarization_segments": [{"timestamp": list(span), "speaker": who} for span, _, who in WHISPER_TURNS]}
+
+
 def default_result(fake: FakeProvider, job: ScriptedJob) -> dict[str, Any]:
     endpoint, params = job.endpoint, job.input if isinstance(job.input, dict) else {}
     if "video" in endpoint or "kling" in endpoint:
         url, size = publish_video(fake, job)
         return {"video": {"url": url, "content_type": "video/mp4", "file_name": "output.mp4", "file_size": size}}
     if "whisper" in endpoint or "speech-to-text" in endpoint:
+        if params.get("diarize"):
+            return whisper_diarized()
         return {"text": "hello from the fake whisper", "chunks": [{"timestamp": [0.0, 1.5],
                                                                   "text": "hello from the fake whisper"}],
                 "inferred_languages": ["en"], "diarization_segments": []}

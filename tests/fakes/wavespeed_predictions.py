@@ -3,7 +3,7 @@
 `POST /api/v3/{model}` submits (status `created`), `GET /api/v3/predictions/{id}/result` (and
 `/predictions/{id}`) polls (created -> processing -> completed/failed, per `jobscript`),
 `POST /api/v3/media/upload/binary` takes a multipart `file`. Outputs follow the model path:
-video models give an MP4 URL, speech models an MP3, others PNGs; `enable_base64_output` gives
+video models give an MP4 URL, speech and music (ACE-Step) models an MP3, others PNGs; `enable_base64_output` gives
 data URIs; `state["results"][model]` overrides the outputs list.
 """
 
@@ -40,7 +40,7 @@ def _outputs(fake: FakeProvider, job: ScriptedJob) -> list[str]:
         if params.get("enable_base64_output"):
             return ["data:video/mp4;base64," + base64.b64encode(samples.mp4(4096)).decode()]
         return [publish_video(fake, job)[0]]
-    if "speech" in job.endpoint or "tts" in job.endpoint:
+    if "speech" in job.endpoint or "tts" in job.endpoint or "ace-step" in job.endpoint:
         return [fake.publish(f"{job.id}.mp3", samples.mp3(), "audio/mpeg")]
     count = int(params.get("num_images") or 1)
     if params.get("enable_base64_output"):
@@ -56,8 +56,10 @@ async def submit(request: Request) -> Response:
     except ValueError:
         return JSONResponse({"code": 400, "message": "invalid JSON body", "data": None}, 400)
     if not isinstance(body, dict) or (not body.get("prompt") and not body.get("text") and not body.get("image")
-                                      and not body.get("video")):
+                                      and not body.get("video") and not body.get("tags")):
         return JSONResponse({"code": 400, "message": "prompt is required", "data": None}, 400)
+    if model.startswith("minimax/speech") and not body.get("voice_id"):
+        return JSONResponse({"code": 400, "message": "voice_id is required", "data": None}, 400)
     job = new_job(fake, model, body, prefix="pred")
     return envelope(_prediction(fake, job, "created", []))
 
