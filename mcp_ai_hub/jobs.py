@@ -381,7 +381,8 @@ class JobManager:
                        "result": compact_json(result.result)}
         elif result.status in ("failed", "cancelled"):
             reason = result.error or result.message or f"{job.provider} reported the job {result.status}"
-            error = {"code": "job_failed", "message": f"{job.provider}: {reason}"} if result.status == "failed" else None
+            error = ({"code": result.error_code or "job_failed", "message": f"{job.provider}: {reason}"}
+                     if result.status == "failed" else None)
             await self._finish(job.job_id, result.status, reason, error=error,
                                result=compact_json(result.result), owner=self.owner)
             return False

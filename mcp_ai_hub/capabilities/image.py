@@ -3,8 +3,8 @@
 refusals, provider_options merging, saving outputs).
 
 A provider module answers a request with either the images it made (`ImageResult`) or, for
-queue-based providers (fal, WaveSpeed), an `ImageJob`: what to submit as a hub job, which the tool
-then runs and waits on for up to `wait_seconds`.
+queue-based providers (fal, WaveSpeed), an `ImageJob`: the `JobSpec` to start as a hub job, which
+the tool then runs and waits on for up to `wait_seconds` (the same result shape once it succeeds).
 
 How each contract parameter reaches each provider. "refused" means an `[invalid_argument]` error
 naming the provider and the parameter; nothing is silently dropped, and every approximation made
@@ -21,13 +21,47 @@ by a mapping is reported in the result's `notes`.
 | input_images     | `images/edits` multipart (1-16) | refused                         | `inlineData` parts              | refused                         | `image_url` + `reference_images` |
 | output_format    | `output_format` png/jpeg/webp   | `outputOptions.mimeType` png/jpeg | refused                       | jpeg only (the output format)   | `output_format` png/jpeg |
 | provider_options | merged into the JSON body (edits: form fields; `mask` a file) | merged into the body | merged into the body  | merged into the body            | merged into the body     |
+
+The queue-based providers run as hub jobs; input images that are URLs are passed as given, local
+files and data URIs are uploaded first (fal storage; WaveSpeed `media/upload/binary`).
+
+fal (the catalog's FLUX models; `fal-ai/flux-kontext` is `fal-ai/flux-kontext/dev` on the wire):
+- size: `image_size` {width, height}; Kontext: `resolution_mode`, the nearest ratio;
+  flux/dev/image-to-image keeps the input's size (refused).
+- aspect_ratio: a named `image_size` (square_hd, landscape_4_3, portrait_4_3, landscape_16_9,
+  portrait_16_9), else {width, height} of ~1 MP; Kontext: `resolution_mode`.
+- n: `num_images` 1-4; flux-2-max makes one image a request (refused above 1).
+- quality, negative_prompt: refused (num_inference_steps, guidance_scale via provider_options).
+- seed: `seed`. output_format: `output_format` jpeg/png (FLUX.2 flash also webp).
+- input_images: flux/dev and flux-lora switch to `.../image-to-image` (`image_url`, one image),
+  flux-2-max and flux-2/flash to `.../edit` (`image_urls`); Kontext takes `image_url` (required);
+  schnell and pro/v1.1 refuse them.
+
+WaveSpeed (`size` is "W*H"; negative_prompt is refused by every model here):
+- wavespeed-ai/flux-dev: `size` (512-1536 a side; an aspect ratio gets ~1 MP), `num_images` 1-4,
+  `seed`, `output_format` jpeg/png, one input image as `image`.
+- bytedance/seedream-4.5 (`bytedance/seedream-v4.5`): `size` (an aspect ratio gets ~4 MP); input
+  images go to `.../edit` as `images`; n above 1, seed and output_format refused.
+- google/gemini-3-pro-image (`google/nano-banana-pro/text-to-image`): `aspect_ratio` (nearest; a
+  size also sets `resolution` 1k/2k/4k), `output_format` png/jpeg; input images go to
+  `google/nano-banana-pro/edit` as `images`; n above 1 and seed refused.
+- openai/gpt-image-1.5 (`.../text-to-image`): `size` 1024*1024, 1536*1024 or 1024*1536 (an aspect
+  ratio picks the closest), `quality` low/medium/high; input images go to `.../edit` as `images`;
+  n above 1, seed and output_format refused.
+
+Any other fal or WaveSpeed id gets each parameter given under the aggregator's usual name (fal:
+`image_size`, `num_images`, `seed`, `output_format`, `negative_prompt`, `quality`, `image_url` for
+one input image or `image_urls` for several; WaveSpeed: `size` "W*H", `num_images`, `seed`,
+`output_format`, `negative_prompt`, `quality`, `images`); the model's own schema decides, and a
+note says so. A refusal by the provider's safety checker fails the job with [content_policy]; an
+image blanked by fal's checker (`has_nsfw_concepts`) is saved and named in a note.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -40,6 +74,7 @@ if TYPE_CHECKING:
     from ..catalog import Resolved
     from ..hub import Hub
     from ..media import Media
+    from .jobs import JobSpec
 
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 MAX_N = 10
@@ -94,13 +129,13 @@ class ImageResult:
 
 @dataclass
 class ImageJob:
-    """A provider-side asynchronous job (fal, WaveSpeed queues): the tool hands it to the hub's job
-    manager and waits on it; `submit` is whatever the provider's job code needs to start it."""
+    """A provider-side asynchronous job (fal, WaveSpeed queues): the tool starts `spec` with the
+    hub's job manager and waits on it. `spec.notes` carry the request's mapping notes;
+    `result_notes` reads the provider's final result JSON for what else is worth saying (images a
+    safety checker blanked, say)."""
 
-    provider: str
-    model: str
-    submit: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
+    spec: JobSpec
+    result_notes: Callable[[Any], list[str]] | None = None
 
 
 class ImageGenerator(Protocol):

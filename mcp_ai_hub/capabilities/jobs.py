@@ -61,6 +61,7 @@ class PollResult:
     outputs: list[OutputRef] = field(default_factory=list)
     result: Any = None  # the provider's final result JSON (blobs are dropped before storing)
     error: str = ""
+    error_code: str = ""  # a more specific hub error code for the failure (content_policy); else job_failed
     state: dict[str, Any] | None = None  # replaces the stored state when set
     poll_after: float | None = None  # seconds, when the provider hints how long to wait
 

@@ -2,8 +2,11 @@
 the result (media objects, a resource_link per file, inline previews under the size cap).
 
 While a provider works, progress notifications keep clients from timing out. A queue-based
-provider (fal, WaveSpeed) answers with an `ImageJob` instead of images; `wait_for_job` is where
-the tool runs such a job through the hub's job manager and waits up to `wait_seconds`.
+provider (fal, WaveSpeed) answers with an `ImageJob` instead of images; `wait_for_job` starts it
+with the hub's job manager and waits up to `wait_seconds` (with the job's progress): a finished
+job gives the same result as any provider (plus `job`), an unfinished one the job to follow with
+`get_job`, a failed one its error ([content_policy] for a safety refusal, else [job_failed]).
+Cancelling the call cancels the provider job.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
@@ -27,8 +30,12 @@ from ..capabilities.image import (
     ImageResult,
     build_request,
 )
-from ..errors import UnsupportedCapability
+from ..catalog import Resolved
+from ..errors import ProviderBadRequest
 from ..hub import Hub
+from ..job_store import Job
+from ..media import Media
+from .jobs_tools import job_result, wait_with_progress
 from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
 
@@ -38,18 +45,25 @@ T = TypeVar("T")
 
 DESCRIPTION = """\
 Generate images from a prompt, or edit / transform input images, on OpenAI (gpt-image), Gemini
-(Imagen 4, gemini-2.5-flash-image, gemini-3-pro-image-preview), xAI (Grok) and Together (FLUX). Files are saved on the server's disk; the result gives each absolute path, a media://
-resource and a preview. A parameter the chosen model cannot honour is refused with
-[invalid_argument] naming it, never dropped; approximations (e.g. a size sent as the closest aspect
-ratio) are listed in `notes`.
+(Imagen 4, gemini-2.5-flash-image, gemini-3-pro-image-preview), xAI (Grok), Together (FLUX), fal
+(FLUX dev/schnell/pro, FLUX.2, Kontext, any fal id) and WaveSpeed (FLUX, Seedream 4.5, Nano Banana
+Pro, GPT Image 1.5, any WaveSpeed id). Files are saved on the server's disk; the result gives each
+absolute path, a media:// resource and a preview. A parameter the chosen model cannot honour is
+refused with [invalid_argument] naming it, never dropped; approximations (e.g. a size sent as the
+closest aspect ratio) are listed in `notes`.
+
+fal and WaveSpeed run as jobs: the call waits up to wait_seconds with progress; if the job is not
+done by then the result carries `job` (call get_job with its job_id to wait again).
 
 Per provider: size -> OpenAI `size` (gpt-image-1.x: 1024x1024, 1536x1024, 1024x1536), Gemini/xAI
-closest aspect ratio, Together width/height. aspect_ratio -> OpenAI closest size, Gemini/xAI
-aspect ratio, Together ~1 MP width/height. quality: OpenAI only. seed: Gemini native, Together.
+closest aspect ratio, Together width/height, fal image_size, WaveSpeed size W*H. aspect_ratio ->
+OpenAI closest size, Gemini/xAI aspect ratio, Together ~1 MP width/height, fal named size.
+quality: OpenAI, WaveSpeed GPT Image. seed: Gemini native, Together, fal, WaveSpeed FLUX.
 negative_prompt: Together. input_images: OpenAI (edits), Gemini native (inline), Together
-(image_url). output_format: OpenAI png/jpeg/webp, Imagen png/jpeg, Together png/jpeg, xAI jpeg.
+(image_url), fal (flux/dev -> image-to-image, Kontext, FLUX.2 edit), WaveSpeed (FLUX, .../edit).
+output_format: OpenAI png/jpeg/webp, Imagen png/jpeg, Together png/jpeg, xAI jpeg, fal jpeg/png.
 provider_options is merged into the provider's request body (e.g. OpenAI background, Together steps,
-Imagen personGeneration under parameters)."""
+Imagen personGeneration under parameters, fal num_inference_steps or loras)."""
 
 
 PARAMS = {
@@ -59,7 +73,7 @@ PARAMS = {
     "aspect_ratio": "W:H such as 16:9, instead of size",
     "n": "Number of images",
     "quality": "low, medium, high or auto (OpenAI); empty for the default",
-    "seed": "Seed for reproducible output (Gemini native, Together); -1 for none",
+    "seed": "Seed for reproducible output (Gemini native, Together, fal, WaveSpeed FLUX); -1 for none",
     "negative_prompt": "What to keep out of the image (Together)",
     "input_images": "Images to edit or start from: local paths (inside the allowed input dirs), URLs or data URIs",
     "output_format": "png, jpeg or webp; empty for the model's default",
@@ -74,10 +88,40 @@ class GenerateImageOut(BaseModel):
     provider: str
     revised_prompt: str | None = Field(None, description="The prompt as the provider rewrote it, when it says")
     notes: list[str] = Field(default_factory=list, description="Mappings and partial failures worth knowing")
-    job: dict[str, Any] | None = Field(None, description="The hub job, when a queued provider has not finished yet")
+    job: dict[str, Any] | None = Field(None, description=(
+        "The hub job (fal, WaveSpeed); when it has not finished, follow it with get_job"))
 
 
-async def with_heartbeat(ctx: Context, label: str, work: Awaitable[T]) -> T:
+class ProgressSink(Protocol):
+    """Whatever takes progress notifications: the request's Context, or a `CallProgress`."""
+
+    async def report_progress(self, progress: float, total: float | None = None,
+                              message: str | None = None) -> None: ...
+
+
+class CallProgress:
+    """The progress notifications of one call, strictly increasing across its phases: the
+    provider request (seconds, no total), then a hub job's wait (0..100), counted on top."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.last: float | None = None
+        self.offset = 0.0
+
+    async def report_progress(self, progress: float, total: float | None = None,
+                              message: str | None = None) -> None:
+        value = self.offset + progress
+        if self.last is not None and value <= self.last:
+            return
+        self.last = value
+        await self.ctx.report_progress(value, None if total is None else self.offset + total, message)
+
+    def next_phase(self) -> None:
+        """Count what comes next from above everything sent so far."""
+        self.offset = 0.0 if self.last is None else self.last + 1.0
+
+
+async def with_heartbeat(ctx: ProgressSink, label: str, work: Awaitable[T]) -> T:
     """Await `work` while sending a progress notification every few seconds."""
     started = time.monotonic()
 
@@ -106,12 +150,36 @@ async def with_heartbeat(ctx: Context, label: str, work: Awaitable[T]) -> T:
     return outcome[0]
 
 
-async def wait_for_job(ctx: Context, hub: Hub, job: ImageJob, wait_seconds: float) -> CallToolResult:
-    """Run a queue-based provider's image job and wait for it (the job manager's join point)."""
-    raise UnsupportedCapability(
-        f"{job.provider} images run as hub jobs, which this server cannot run yet",
-        hint="Pick an openai, gemini, xai or together image model (list_models capability=image)",
-    )
+async def wait_for_job(progress: CallProgress, hub: Hub, resolved: Resolved, outcome: ImageJob,
+                       wait_seconds: float, prompt: str) -> CallToolResult:
+    """Start a queue-based provider's image job and wait up to `wait_seconds` for it; cancelling
+    the call cancels the job at the provider."""
+    spec = outcome.spec
+    if resolved.entry and resolved.entry.deprecated:
+        spec.notes.insert(0, f"{resolved.full_id} is deprecated: {resolved.entry.deprecation_note}")
+    job = await hub.jobs.start("image", resolved.provider, resolved.model, spec,
+                               meta={"prompt": prompt[:500], "preset": resolved.preset})
+    progress.next_phase()
+    # `progress` stands in for the Context: the job's 0..100 then counts on from the request phase
+    job = await wait_with_progress(progress, hub, job.job_id, wait_seconds, cancel_on_abort=True)
+    return job_image_result(hub, resolved.full_id, job, outcome)
+
+
+def job_image_result(hub: Hub, model: str, job: Job, outcome: ImageJob) -> CallToolResult:
+    """A finished job as any provider's images (plus `job`); a failed one as its error; one still
+    running (or cancelled meanwhile) as no images and the job to follow."""
+    if job.status == "failed":
+        return job_result(hub, job)
+    notes = [n for n in job.meta.get("notes") or [] if n]
+    if job.status == "succeeded":
+        if not job.outputs:
+            raise ProviderBadRequest(f"{job.provider} finished job {job.job_id} but returned no images",
+                                     provider=job.provider, hint="Try again, or rephrase the prompt")
+        notes += outcome.result_notes(job.result) if outcome.result_notes else []
+        images = [Media.from_dict(o) for o in job.outputs]
+        return image_result(hub, model, job.provider, ImageResult(images, None, notes), job=job.to_dict())
+    out = GenerateImageOut(images=[], model=model, provider=job.provider, notes=notes, job=job.to_dict())
+    return ok(job_result(hub, job).content[0].text, out.model_dump(), hub=hub)
 
 
 def describe(item: dict[str, Any]) -> str:
@@ -153,19 +221,22 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             negative_prompt=negative_prompt, input_images=input_images, output_format=output_format,
             wait_seconds=wait_seconds, provider_options=provider_options,
         )
-        outcome = await with_heartbeat(ctx, resolved.full_id, module.generate(hub, request))
+        progress = CallProgress(ctx)
+        outcome = await with_heartbeat(progress, resolved.full_id, module.generate(hub, request))
         if isinstance(outcome, ImageJob):
-            return await wait_for_job(ctx, hub, outcome, wait_seconds)
+            return await wait_for_job(progress, hub, resolved, outcome, wait_seconds, prompt)
         return image_result(hub, resolved.full_id, resolved.provider, outcome)
 
 
-def image_result(hub: Hub, model: str, provider: str, result: ImageResult) -> CallToolResult:
+def image_result(hub: Hub, model: str, provider: str, result: ImageResult,
+                 job: dict[str, Any] | None = None) -> CallToolResult:
     """The structured result, a text naming every absolute path, and the media blocks."""
     items = [m.to_dict() for m in result.images]
     out = GenerateImageOut(images=[MediaOut(**i) for i in items], model=model, provider=provider,
-                           revised_prompt=result.revised_prompt, notes=result.notes)
+                           revised_prompt=result.revised_prompt, notes=result.notes, job=job)
     count = f"{len(items)} image{'s' if len(items) != 1 else ''}"
-    lines = [f"Generated {count} with {model}, saved at:", *(describe(i) for i in items)]
+    by = f" (job {job['job_id']})" if job else ""
+    lines = [f"Generated {count} with {model}{by}, saved at:", *(describe(i) for i in items)]
     if result.revised_prompt:
         lines.append(f"Revised prompt: {result.revised_prompt}")
     lines += [f"Note: {note}" for note in result.notes]

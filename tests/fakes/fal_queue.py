@@ -5,7 +5,7 @@ Request URLs drop the endpoint's sub-path (`fal-ai/flux/dev` -> `/queue/fal-ai/f
 as fal's do, so clients must follow the URLs the submit returns. Jobs advance per status poll
 (see `jobscript`). The result depends on the endpoint: video endpoints give `video.url`, whisper
 gives `text` and `chunks` (speaker-labelled with `diarize`), speech/audio endpoints `audio.url`,
-everything else `images[]`;
+everything else `images[]` (of the input's `image_size` and `output_format`: PNG 4x3 by default);
 `state["results"][endpoint]` overrides it.
 """
 
@@ -48,6 +48,23 @@ def whisper_diarized() -> dict[str, Any]:
             "diarization_segments": [{"timestamp": list(span), "speaker": who} for span, _, who in WHISPER_TURNS]}
 
 
+# fal's named image sizes
+NAMED_SIZES = {"square_hd": (1024, 1024), "square": (512, 512), "portrait_4_3": (768, 1024),
+               "portrait_16_9": (576, 1024), "landscape_4_3": (1024, 768), "landscape_16_9": (1024, 576)}
+
+
+def image_for(params: dict[str, Any]) -> tuple[bytes, str, tuple[int, int]]:
+    """The image an input asks for: its `image_size` (4x3 when none) and `output_format` (PNG unless jpeg)."""
+    size = params.get("image_size")
+    if isinstance(size, dict):
+        dims = (int(size["width"]), int(size["height"]))
+    else:
+        dims = NAMED_SIZES.get(str(size), (4, 3))
+    if params.get("output_format") == "jpeg":
+        return samples.jpeg(*dims), "image/jpeg", dims
+    return samples.png(*dims), "image/png", dims
+
+
 def default_result(fake: FakeProvider, job: ScriptedJob) -> dict[str, Any]:
     endpoint, params = job.endpoint, job.input if isinstance(job.input, dict) else {}
     if "video" in endpoint or "kling" in endpoint:
@@ -64,9 +81,10 @@ def default_result(fake: FakeProvider, job: ScriptedJob) -> dict[str, Any]:
         return {"audio": {"url": url, "content_type": "audio/mpeg", "file_name": "speech.mp3"}}
     images = []
     for i in range(int(params.get("num_images") or 1)):
-        data = samples.png(4, 3)
-        images.append({"url": fake.publish(f"{job.id}-{i}.png", data, "image/png"), "width": 4, "height": 3,
-                       "content_type": "image/png"})
+        data, ctype, (width, height) = image_for(params)
+        ext = "jpg" if ctype == "image/jpeg" else "png"
+        url = fake.publish(f"{job.id}-{i}.{ext}", data, ctype)
+        images.append({"url": url, "width": width, "height": height, "content_type": ctype})
     return {"images": images, "timings": {"inference": 0.1}, "seed": 42, "has_nsfw_concepts": [False],
             "prompt": params.get("prompt", "")}
 

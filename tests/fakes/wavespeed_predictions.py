@@ -3,13 +3,15 @@
 `POST /api/v3/{model}` submits (status `created`), `GET /api/v3/predictions/{id}/result` (and
 `/predictions/{id}`) polls (created -> processing -> completed/failed, per `jobscript`),
 `POST /api/v3/media/upload/binary` takes a multipart `file`. Outputs follow the model path:
-video models give an MP4 URL, speech and music (ACE-Step) models an MP3, others PNGs; `enable_base64_output` gives
+video models give an MP4 URL, speech and music (ACE-Step) models an MP3, others images (of the input's
+`size` "W*H" and `output_format`: PNG 4x3 by default); `enable_base64_output` gives
 data URIs; `state["results"][model]` overrides the outputs list.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -43,9 +45,20 @@ def _outputs(fake: FakeProvider, job: ScriptedJob) -> list[str]:
     if "speech" in job.endpoint or "tts" in job.endpoint or "ace-step" in job.endpoint:
         return [fake.publish(f"{job.id}.mp3", samples.mp3(), "audio/mpeg")]
     count = int(params.get("num_images") or 1)
+    data, ctype = image_for(params)
     if params.get("enable_base64_output"):
-        return ["data:image/png;base64," + base64.b64encode(samples.png(4, 3)).decode()] * count
-    return [fake.publish(f"{job.id}-{i}.png", samples.png(4, 3), "image/png") for i in range(count)]
+        return [f"data:{ctype};base64," + base64.b64encode(data).decode()] * count
+    ext = "jpg" if ctype == "image/jpeg" else "png"
+    return [fake.publish(f"{job.id}-{i}.{ext}", data, ctype) for i in range(count)]
+
+
+def image_for(params: dict) -> tuple[bytes, str]:
+    """The image an input asks for: its `size` "W*H" (4x3 when none) and `output_format` (PNG unless jpeg)."""
+    found = re.fullmatch(r"(\d+)\*(\d+)", str(params.get("size") or ""))
+    dims = (int(found.group(1)), int(found.group(2))) if found else (4, 3)
+    if params.get("output_format") == "jpeg":
+        return samples.jpeg(*dims), "image/jpeg"
+    return samples.png(*dims), "image/png"
 
 
 async def submit(request: Request) -> Response:

@@ -68,11 +68,15 @@ def extract_outputs(result: Any) -> list[OutputRef]:
     return refs
 
 
+def _is_refusal(error: Any, error_type: str) -> bool:
+    return error_type == "content_policy_violation" or "content_policy" in str(error)
+
+
 def _describe_failure(error: Any, error_type: str) -> str:
     text = error if isinstance(error, str) else str(error)
     if isinstance(error, list):  # a validation `detail` list
         text = "; ".join(str(d.get("msg", d)) if isinstance(d, dict) else str(d) for d in error)
-    if error_type == "content_policy_violation" or "content_policy" in text:
+    if _is_refusal(error, error_type):
         return f"content policy violation: {text}"
     return f"{text} ({error_type})" if error_type else text
 
@@ -100,6 +104,7 @@ class FalQueue:
     provider = "fal"
     poll_interval = 1.0
     max_poll_interval = 10.0
+    refusal_code = ""  # the job error code of a content-policy refusal ("" keeps job_failed)
 
     async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
         base = queue_url(hub.settings)
@@ -127,13 +132,17 @@ class FalQueue:
             progress, message = _progress_message(data)
             return PollResult(STATUS[status], progress=progress, message=message)
         if data.get("error"):
-            return PollResult("failed", error=_describe_failure(data["error"], str(data.get("error_type") or "")))
+            error, error_type = data["error"], str(data.get("error_type") or "")
+            return PollResult("failed", error=_describe_failure(error, error_type),
+                              error_code=self.refusal_code if _is_refusal(error, error_type) else "")
         try:
             result = (await hub.http.request(API, key, "GET", state["response_url"], timeout=RESULT_TIMEOUT)).json()
         except ProviderError as exc:
             if isinstance(exc, ProviderBadRequest) or exc.code == "content_policy":
+                refused = exc.code == "content_policy"
                 return PollResult("failed", error=_describe_failure(exc.message, "content_policy_violation"
-                                                                    if exc.code == "content_policy" else ""))
+                                                                    if refused else ""),
+                                  error_code=self.refusal_code if refused else "")
             raise
         metrics = data.get("metrics") or {}
         took = metrics.get("inference_time")

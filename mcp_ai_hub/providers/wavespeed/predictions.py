@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -33,6 +34,8 @@ STATUS: dict[str, JobStatus] = {
     "deleted": "failed", "cancelled": "cancelled", "canceled": "cancelled",
 }
 
+# how a failed prediction's `error` reads when WaveSpeed's checker refused it
+REFUSAL = re.compile(r"nsfw|sensitive content|content polic", re.IGNORECASE)
 UPLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=300.0, pool=10.0)
 
 
@@ -56,6 +59,7 @@ class WaveSpeedPredictions:
     provider = "wavespeed"
     poll_interval = 1.0
     max_poll_interval = 10.0
+    refusal_code = ""  # the job error code of a content-policy refusal ("" keeps job_failed)
 
     async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("wavespeed"), "POST",
@@ -83,9 +87,12 @@ class WaveSpeedPredictions:
             return PollResult("succeeded", progress=1.0, message=message, outputs=outputs, result=data)
         if status in ("failed", "cancelled"):
             reason = str(data.get("error") or raw)
-            if any(flag for flag in data.get("has_nsfw_contents") or []):
+            flagged = any(flag for flag in data.get("has_nsfw_contents") or [])
+            refused = flagged or bool(REFUSAL.search(reason))
+            if refused:
                 reason = f"content policy: {reason}"
-            return PollResult(status, error=reason, message=raw, result=data)
+            return PollResult(status, error=reason, message=raw, result=data,
+                              error_code=self.refusal_code if refused and status == "failed" else "")
         return PollResult(status, message="in queue" if status == "queued" else "processing")
 
     async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
