@@ -237,6 +237,9 @@ class JobManager:
             await self._announce(job_id)
             return await self.get(job_id)
         backend = load_backend(job.backend)
+        # Recorded before the provider is asked, so a poll that then sees the job end (fal reports a
+        # cancelled request as an error) records it as cancelled, in whichever process polls it.
+        await self.store.update(job_id, {"meta": {**job.meta, "cancel_sent": True}})
         outcome, detail = await self._provider_cancel(backend, job)
         if outcome == "too_late":
             await self._note(job, f"too late to cancel: {job.provider} had already finished")
@@ -381,9 +384,13 @@ class JobManager:
                        "result": compact_json(result.result)}
         elif result.status in ("failed", "cancelled"):
             reason = result.error or result.message or f"{job.provider} reported the job {result.status}"
+            status = result.status
+            if status == "failed" and (await self.get(job.job_id)).meta.get("cancel_sent"):
+                # the end of a job we asked the provider to cancel
+                status, reason = "cancelled", f"{job.provider} ended it after the cancel request ({reason})"
             error = ({"code": result.error_code or "job_failed", "message": f"{job.provider}: {reason}"}
-                     if result.status == "failed" else None)
-            await self._finish(job.job_id, result.status, reason, error=error,
+                     if status == "failed" else None)
+            await self._finish(job.job_id, status, reason, error=error,
                                result=compact_json(result.result), owner=self.owner)
             return False
         else:

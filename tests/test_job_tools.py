@@ -146,7 +146,7 @@ async def test_cancelling_the_creating_call_cancels_the_provider_job(connect, hu
         await until(ended)
         (job,) = (await client.call_tool("list_jobs", {"status": "cancelled"})).structured_content["jobs"]
     assert len(listing.structured_content["jobs"]) == 1
-    assert "fal accepted the cancel request" in job["message"]
+    assert "cancel request" in job["message"]  # said by the cancel, or by the poll that saw it end
     (put,) = fakes["fal"].calls("/cancel$", "PUT")
     assert put.path.startswith("/queue/fal-ai/minimax/requests/")
 
