@@ -8,7 +8,10 @@ limit when the manifest gives none) and
 `async def transcribe(hub, request: TranscriptionRequest) -> TranscriptionOutcome`: a
 `TranscriptionResult`, or, where transcription is an asynchronous queue job (fal), a
 `TranscriptionJob` that the tool runs through the hub's job manager and whose `parse` turns the
-provider's final JSON (kept with the job) into the same result shape.
+provider's final JSON (kept with the job) into the same result shape. Such a module also has
+`transcript_from_job(job) -> TranscriptionResult | None`: the transcript of a finished job read
+later (get_job), from its result and the request details its `meta` keeps
+(`TranscriptionJob.meta`, stored in the job's meta when the job starts).
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ class TranscriptionJob:
     model: str  # provider/model as used
     provider: str
     parse: Callable[[Any], TranscriptionResult]
+    meta: dict[str, Any] = field(default_factory=dict)  # JSON kept in the job's meta for a later parse
 
 
 TranscriptionOutcome = TranscriptionResult | TranscriptionJob

@@ -30,6 +30,7 @@ from ..uploads import check_size
 from .jobs_tools import JobOut, job_result, wait_with_progress
 from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
+from .transcripts import SegmentOut, transcript_text
 
 FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
 NOT_AUDIO = ("image/", "text/", "application/json", "application/pdf")
@@ -50,13 +51,6 @@ class SpeechOut(BaseModel):
     job: JobOut | None = Field(None, description="The hub job, when a queue-based provider has not finished yet")
 
 
-class SegmentOut(BaseModel):
-    start: float | None
-    end: float | None
-    text: str
-    speaker: str | None
-
-
 class TranscriptionOut(BaseModel):
     text: str
     language: str | None
@@ -74,29 +68,6 @@ class SpeakerTurn(BaseModel):
     text: str = Field(description="What is said")
 
 
-def _stamp(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes):02d}:{secs:04.1f}"
-
-
-def _transcript_text(out: dict[str, Any]) -> str:
-    head = f"Transcript ({out['model']}"
-    if out["language"]:
-        head += f", language {out['language']}"
-    if out["duration_seconds"] is not None:
-        head += f", {out['duration_seconds']:.1f} s"
-    lines = [head + "):"]
-    if out["segments"]:
-        for s in out["segments"]:
-            who = f" {s['speaker']}:" if s["speaker"] else ""
-            lines.append(f"[{_stamp(s['start'])}-{_stamp(s['end'])}]{who} {s['text']}")
-    else:
-        lines.append(out["text"])
-    return "\n".join(lines)
-
-
 class _After:
     """Progress of a job wait (0 to 100) continuing above the `steps` already reported for the same
     call, so the values keep increasing."""
@@ -110,9 +81,11 @@ class _After:
 
 
 async def _run(ctx: Any, hub: Hub, kind: str, provider: str, model: str, spec: Any, wait_seconds: float,
-               preset: str) -> Job:
-    """Start a provider job and wait for it; cancelling the call cancels the provider job."""
-    job = await hub.jobs.start(kind, provider, model, spec, meta={"preset": preset} if preset else None)
+               preset: str, meta: dict[str, Any] | None = None) -> Job:
+    """Start a provider job (keeping `meta` with it) and wait for it; cancelling the call cancels the
+    provider job."""
+    meta = {**(meta or {}), **({"preset": preset} if preset else {})}
+    job = await hub.jobs.start(kind, provider, model, spec, meta=meta or None)
     return await wait_with_progress(ctx, hub, job.job_id, wait_seconds, cancel_on_abort=True)
 
 
@@ -249,7 +222,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         result = await module.transcribe(hub, request)
         if isinstance(result, TranscriptionJob):
             job = await _run(_After(ctx, steps), hub, "transcription", resolved.provider, resolved.model,
-                             result.spec, wait_seconds, resolved.preset)
+                             result.spec, wait_seconds, resolved.preset, result.meta)
             if job.status != "succeeded":
                 return _unfinished(hub, job, {"text": "", "language": None, "duration_seconds": None,
                                               "segments": [], "model": result.model, "provider": result.provider})
@@ -257,4 +230,4 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         if result.duration_seconds is None and item.path is not None:
             result.duration_seconds = await probe_duration(item.path, item.mime_type)
         out = result.to_dict()
-        return ok(_transcript_text(out), out, hub=hub)
+        return ok(transcript_text(out, out["model"]), out, hub=hub)

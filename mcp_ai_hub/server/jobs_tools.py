@@ -2,6 +2,10 @@
 resource, job status notifications on both protocol generations, and `run_job_tool`, the wait
 with progress that every tool whose work is a hub job returns through.
 
+A succeeded transcription job read later (get_job, `jobs://`) also carries `transcript`, the
+provider's result parsed into the hub's transcript shape by the provider module's
+`transcript_from_job` (loaded on first use); a result that does not parse leaves the job as it is.
+
 Notifications: every job change the job manager sees (made here or by another process sharing
 the state directory) is published as `notifications/resources/updated` for `jobs://{job_id}`: to
 2026-07-28 `subscriptions/listen` streams through the server's subscription bus, and to
@@ -34,6 +38,7 @@ from ..job_store import Job
 from ..media import Media
 from .media_blocks import MediaOut, media_blocks
 from .results import hub_of, ok, tool_errors
+from .transcripts import TRANSCRIPT_FIELDS, TranscriptOut, transcript_text
 
 log = logging.getLogger("mcp_ai_hub.server")
 DEFAULT_WAIT = 50
@@ -60,6 +65,8 @@ class JobOut(BaseModel):
     created_at: str
     updated_at: str
     result: Any = Field(None, description="The provider's final result JSON (files dropped), when there is one")
+    transcript: TranscriptOut | None = Field(None, description=(
+        "A succeeded transcription job's transcript, in transcribe_audio's shape"))
 
 
 class JobListOut(BaseModel):
@@ -117,12 +124,39 @@ async def wait_with_progress(ctx: Context, hub: Hub, job_id: str, wait_seconds: 
         raise
 
 
+def _transcript(hub: Hub, job: Job) -> dict[str, Any] | None:
+    """The transcript of a succeeded transcription job, from its provider's `transcript_from_job`;
+    None for other jobs or when the result does not parse (the raw result stays in the job)."""
+    if job.kind != "transcription" or job.status != "succeeded":
+        return None
+    try:
+        hook = getattr(hub.capability(job.provider, "transcription"), "transcript_from_job", None)
+        result = hook(job) if hook is not None else None
+        if result is None:
+            return None
+        out = result.to_dict()
+        return {k: out[k] for k in TRANSCRIPT_FIELDS}
+    except Exception:  # the job itself is still worth returning
+        log.debug("transcript of job %s did not parse", job.job_id, exc_info=True)
+        return None
+
+
+def job_dict(hub: Hub, job: Job) -> dict[str, Any]:
+    """The contract's job object, with `transcript` for a succeeded transcription job."""
+    data = job.to_dict()
+    transcript = _transcript(hub, job)
+    if transcript is not None:
+        data["transcript"] = transcript
+    return data
+
+
 def job_result(hub: Hub, job: Job, *, failed_is_error: bool = True, lead: str = "") -> CallToolResult:
     """The result for a tool returning a job: structured content is the job object; the text says
     what happened and, while the job runs, how to go on (`get_job`); a finished job's files come as
-    media blocks. A failed job is an `isError` result starting with `[job_failed]` (or the
-    more specific code the job records), unless `failed_is_error` is False."""
-    data = job.to_dict()
+    media blocks, a finished transcription's transcript as text. A failed job is an `isError`
+    result starting with `[job_failed]` (or the more specific code the job records), unless
+    `failed_is_error` is False."""
+    data = job_dict(hub, job)
     notes = [n for n in job.meta.get("notes") or [] if n]
     head = (lead + "\n") if lead else ""
     tail = "".join(f"\nNote: {n}" for n in notes)
@@ -131,6 +165,8 @@ def job_result(hub: Hub, job: Job, *, failed_is_error: bool = True, lead: str = 
         media = [Media.from_dict(o) for o in job.outputs]
         files = "".join(f"\n- {m.path} ({m.mime_type}, {m.bytes} bytes) {m.resource_uri}" for m in media)
         text = f"{head}Job {job.job_id} ({job.kind}, {where}) succeeded: {job.message}{files}{tail}"
+        if "transcript" in data:
+            text += "\n" + transcript_text(data["transcript"], where)
         return ok(text, data, media_blocks(media, hub), hub=hub)
     if job.status == "failed" and failed_is_error:
         err = job.error or {"code": "job_failed", "message": job.message}
@@ -274,5 +310,5 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             job = await hub.jobs.get(job_id)
         except HubError as exc:
             raise ResourceNotFoundError(exc.render()) from None
-        return json.dumps(job.to_dict(), ensure_ascii=False)
+        return json.dumps(job_dict(hub, job), ensure_ascii=False)
 

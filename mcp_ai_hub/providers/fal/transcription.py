@@ -10,7 +10,9 @@ Output (kept with the job): `{"text", "chunks": [{"timestamp": [start, end], "te
 "inferred_languages": [...], "diarization_segments": [{"timestamp", "speaker"}]}`, turned into the
 hub's one transcript shape; a chunk without a speaker takes the diarization segment it overlaps
 most. Whisper reports no duration: a local WAV or MP3 is measured before the upload, anything else
-gets the last chunk's end.
+gets the last chunk's end. What the parse needs of the request (model, timestamps, diarize,
+language, measured duration) is kept in the job's meta under `transcript`, so
+`transcript_from_job` gives the same transcript when the job is read later (get_job).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .queue import BACKEND
 
 if TYPE_CHECKING:
     from ...hub import Hub
+    from ...job_store import Job
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024  # one fal storage upload (its multipart flow is for larger files)
 RESERVED = {"audio_url"}
@@ -86,27 +89,48 @@ def _speaker_by_overlap(start: float | None, end: float | None, turns: list[dict
 
 def parse(data: Any, request: TranscriptionRequest, duration: float | None = None) -> TranscriptionResult:
     """fal Whisper's result JSON as the hub's transcript (`duration`: the input's, when measured)."""
-    model = request.model.full_id
+    return _parse(data, request.model.full_id, request.wants_segments, request.diarize, request.language, duration)
+
+
+def _parse(data: Any, model: str, wants_segments: bool, diarize: bool, language: str,
+           duration: float | None) -> TranscriptionResult:
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ProviderUnavailable(f"{model} finished without a transcript", provider="fal",
                                   hint="Try again; the raw result is in the job (get_job)")
     chunks = [c for c in data.get("chunks") or [] if isinstance(c, dict)]
     turns = [t for t in data.get("diarization_segments") or [] if isinstance(t, dict)]
     segments = []
-    if request.wants_segments:
+    if wants_segments:
         for chunk in chunks:
             text = str(chunk.get("text") or "").strip()
             if not text:
                 continue
             start, end = _span(chunk)
-            speaker = chunk.get("speaker") or (_speaker_by_overlap(start, end, turns) if request.diarize else None)
+            speaker = chunk.get("speaker") or (_speaker_by_overlap(start, end, turns) if diarize else None)
             segments.append(Segment(start, end, text, str(speaker) if speaker else None))
     ends = [e for e in (_span(c)[1] for c in chunks) if e is not None]
     inferred = [str(x) for x in data.get("inferred_languages") or [] if x]
-    language = language_code(inferred[0]) if inferred else language_code(request.language)
+    code = language_code(inferred[0]) if inferred else language_code(language)
     if duration is None and ends:
         duration = max(ends)
-    return TranscriptionResult(data["text"].strip(), model, "fal", language, duration, segments)
+    return TranscriptionResult(data["text"].strip(), model, "fal", code, duration, segments)
+
+
+def _meta(request: TranscriptionRequest, duration: float | None) -> dict[str, Any]:
+    """The request details `_parse` needs, kept in the job's meta (JSON)."""
+    return {"transcript": {"model": request.model.full_id, "timestamps": request.wants_segments,
+                           "diarize": request.diarize, "language": request.language, "duration": duration}}
+
+
+def transcript_from_job(job: Job) -> TranscriptionResult | None:
+    """The transcript of a finished Whisper job read later (get_job), parsed as the tool parsed it;
+    None for a job that has not succeeded. A job started without the meta gets the plain text."""
+    if job.status != "succeeded":
+        return None
+    asked = job.meta.get("transcript") if isinstance(job.meta.get("transcript"), dict) else {}
+    return _parse(job.result, str(asked.get("model") or f"{job.provider}/{job.model}"),
+                  bool(asked.get("timestamps")), bool(asked.get("diarize")), str(asked.get("language") or ""),
+                  _number(asked.get("duration")))
 
 
 async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionJob:
@@ -118,4 +142,5 @@ async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionJo
         await request.report(f"uploading {audio.name} to fal storage")
     body["audio_url"] = await storage.upload(hub, audio)
     spec = JobSpec(BACKEND, request.model.wire_id, body, summary=summarize_input(body), poll_interval=POLL_SECONDS)
-    return TranscriptionJob(spec, request.model.full_id, "fal", lambda data: parse(data, request, duration))
+    return TranscriptionJob(spec, request.model.full_id, "fal", lambda data: parse(data, request, duration),
+                            _meta(request, duration))
