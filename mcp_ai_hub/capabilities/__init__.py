@@ -10,6 +10,9 @@ The manifests say which (provider, capability) pairs exist; a test checks each h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InvalidArgument
 
 
 @dataclass(frozen=True)
@@ -19,3 +22,19 @@ class LiveModel:
     id: str
     capabilities: list[str] = field(default_factory=list)
     context_window: int | None = None
+
+
+def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """A request body with the caller's `provider_options` on top (the escape hatch, so they win):
+    objects merged key by key, null removes a field the hub would send, anything else replaces."""
+    if not isinstance(options, dict):
+        raise InvalidArgument("provider_options must be an object")
+    merged = dict(body)
+    for key, value in options.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_options(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -266,17 +266,6 @@ def size_for_ratio(shape: tuple[int, int], *, pixels: int = 1024 * 1024, multipl
 
 # --- provider_options and outputs ---------------------------------------------------------------
 
-def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """`options` merged into `body` (nested objects merged key by key; options win)."""
-    out = dict(body)
-    for key, value in options.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge_options(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 async def save_image(hub: Hub, provider: str, *, b64: str = "", url: str = "", mime_hint: str = "") -> Media:
     """Save one output: base64 (or a data: URI) decoded to disk, or a URL streamed to disk."""
     if b64:
@@ -284,3 +273,51 @@ async def save_image(hub: Hub, provider: str, *, b64: str = "", url: str = "", m
     if url.startswith("data:"):
         return await hub.media.save_base64(url, provider, mime_hint=mime_hint)
     return await hub.media.download(hub.http, url, provider)
+
+
+# --- helpers for the aggregators (fal, WaveSpeed), whose endpoints each take their own fields ----------
+
+def route_edit(request: ImageRequest, endpoints: dict[str, Any]) -> tuple[str, Any | None]:
+    """The endpoint to call and its spec from `endpoints` (None: one the module does not know). With
+    input images, a model whose spec names an `edit` endpoint is sent there."""
+    known = endpoints.get(request.model)
+    if known is None:
+        return request.model, None
+    if request.input_images and known.edit:
+        request.notes.append(f"input images sent to {known.edit}, where {request.model} edits")
+        return known.edit, endpoints[known.edit]
+    return request.model, known
+
+
+def count_field(request: ImageRequest, endpoint: str, max_n: int, hint: str) -> bool:
+    """Whether to send `num_images` (max_n > 1); refuses an `n` the endpoint cannot make."""
+    if max_n > 1:
+        if request.n > max_n:
+            raise refuse(request, "n", why=f"{endpoint} makes at most {max_n} images a request")
+        return True
+    if request.n > 1:
+        raise refuse(request, "n", why=f"{endpoint} makes one image a request", hint=hint)
+    return False
+
+
+def unknown_model_fields(request: ImageRequest, body: dict[str, Any], provider: str, names: str) -> dict[str, Any]:
+    """For a model the hub does not know: every other parameter given goes under the provider's usual
+    names (`names` lists them for the note), and a note says its own schema decides."""
+    if request.n > 1:
+        body["num_images"] = request.n
+    for name in ("seed", "output_format", "negative_prompt", "quality"):
+        value = getattr(request, name)
+        if value is not None and value != "":
+            body[name] = value
+    if len(body) > 1 or request.input_images:
+        request.notes.append(f"{request.model} is not one the hub knows: parameters went under {provider}'s "
+                             f"usual names ({names}); its own schema decides which it uses")
+    return body
+
+
+def flagged_images(flags: Any) -> str:
+    """"image 2" / "images 1, 3" for the True entries of a provider's per-image safety flags, or ""."""
+    flagged = [str(i + 1) for i, flag in enumerate(flags if isinstance(flags, list) else []) if flag is True]
+    if not flagged:
+        return ""
+    return f"image {flagged[0]}" if len(flagged) == 1 else f"images {', '.join(flagged)}"

@@ -169,19 +169,6 @@ def cost_usd(entry: ModelEntry | None, usage: Usage) -> float | None:
     return round(cost, 8)
 
 
-def deep_merge(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """`options` merged into `body`: objects key by key, null removes a field, anything else replaces."""
-    merged = dict(body)
-    for key, value in options.items():
-        if value is None:
-            merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def build_request(
     hub: Hub, *, prompt: str, messages: list[dict[str, Any]], system: str, model: str, max_tokens: int,
     temperature: float, reasoning: str, images: list[str], web_search: bool, provider_options: dict[str, Any],

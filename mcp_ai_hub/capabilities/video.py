@@ -80,8 +80,3 @@ def whole(seconds: float) -> int | float:
     return int(seconds) if float(seconds).is_integer() else float(seconds)
 
 
-def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """`body` with the caller's provider_options on top (they win: they are the escape hatch)."""
-    if not isinstance(options, dict):
-        raise InvalidArgument("provider_options must be an object")
-    return {**body, **options}

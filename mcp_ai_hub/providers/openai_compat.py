@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..capabilities import LiveModel
-from ..capabilities.text import IMAGE_MAX_BYTES, Draft, OnProgress, TextRequest, TextResult, Usage, deep_merge
+from ..capabilities import LiveModel, merge_options
+from ..capabilities.text import IMAGE_MAX_BYTES, Draft, OnProgress, TextRequest, TextResult, Usage
 from ..errors import HINTS, ContentPolicy, HubError, ProviderAuth, ProviderUnavailable
 from ..http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
 from . import sse
@@ -135,7 +135,7 @@ def chat_body(
         body["stream"] = True
         if dialect.stream_usage:
             body["stream_options"] = {"include_usage": True}
-    return deep_merge(body, request.provider_options)
+    return merge_options(body, request.provider_options)
 
 
 def responses_body(
@@ -163,7 +163,7 @@ def responses_body(
         body["tools"] = [dict(tool) for tool in dialect.search_tools]
     if request.stream:
         body["stream"] = True
-    return deep_merge(body, request.provider_options)
+    return merge_options(body, request.provider_options)
 
 
 def stream_error(api: ProviderApi, error: Mapping[str, Any], note: str = "reported mid-stream") -> HubError:

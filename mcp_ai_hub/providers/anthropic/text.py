@@ -18,7 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage, deep_merge
+from ...capabilities import merge_options
+from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
 from .. import sse
 from . import API, base_url
@@ -93,7 +94,7 @@ async def request_body(hub: Hub, resolved: Resolved, request: TextRequest) -> di
         body["tools"] = [dict(SEARCH_TOOL)]
     if request.stream:
         body["stream"] = True
-    return deep_merge(body, request.provider_options)
+    return merge_options(body, request.provider_options)
 
 
 def _usage(draft: Draft, usage: Mapping[str, Any], thinking: bool) -> None:

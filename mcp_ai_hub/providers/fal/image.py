@@ -18,14 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.image import (
     ImageJob,
     ImageRequest,
-    merge_options,
+    count_field,
+    flagged_images,
     nearest_ratio,
     refuse,
     refuse_unsupported,
+    route_edit,
     size_for_ratio,
+    unknown_model_fields,
 )
 from ...capabilities.jobs import JobSpec, summarize_input
 from . import storage
@@ -92,17 +96,6 @@ def image_size(request: ImageRequest) -> str | dict[str, int] | None:
     return {"width": width, "height": height}
 
 
-def endpoint_for(request: ImageRequest) -> tuple[str, Endpoint | None]:
-    """The endpoint to call and what it takes (None: an endpoint this module does not know)."""
-    known = ENDPOINTS.get(request.model)
-    if known is None:
-        return request.model, None
-    if request.input_images and known.edit:
-        request.notes.append(f"input images sent to {known.edit}, where {request.model} edits")
-        return known.edit, ENDPOINTS[known.edit]
-    return request.model, known
-
-
 def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[str, Any]:
     """The input of a known endpoint, every parameter checked against what it takes."""
     refuse_unsupported(request, "quality", "negative_prompt",
@@ -119,13 +112,9 @@ def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[s
         raise refuse(request, "size" if request.size else "aspect_ratio",
                      why=f"{endpoint} keeps the input image's size",
                      hint="Leave size and aspect_ratio empty, or resize the input image")
-    if spec.max_n > 1:
-        if request.n > spec.max_n:
-            raise refuse(request, "n", why=f"{endpoint} makes at most {spec.max_n} images a request")
+    if count_field(request, endpoint, spec.max_n,
+                   hint="Ask for n=1 (call again for more), or pick fal-ai/flux-2/flash or fal-ai/flux/dev"):
         body["num_images"] = request.n
-    elif request.n > 1:
-        raise refuse(request, "n", why=f"{endpoint} makes one image a request",
-                     hint="Ask for n=1 (call again for more), or pick fal-ai/flux-2/flash or fal-ai/flux/dev")
     if request.seed is not None:
         body["seed"] = request.seed
     if request.output_format:
@@ -153,22 +142,13 @@ def any_fields(request: ImageRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"prompt": request.prompt}
     if (size := image_size(request)) is not None:
         body["image_size"] = size
-    if request.n > 1:
-        body["num_images"] = request.n
-    for name in ("seed", "output_format", "negative_prompt", "quality"):
-        value = getattr(request, name)
-        if value is not None and value != "":
-            body[name] = value
-    if len(body) > 1 or request.input_images:
-        request.notes.append(f"{request.model} is not one the hub knows: parameters went under fal's usual "
-                             "names (image_size, num_images, seed, output_format, negative_prompt, quality, "
-                             "image_url(s)); its own schema decides which it uses")
-    return body
+    return unknown_model_fields(request, body, "fal", "image_size, num_images, seed, output_format, "
+                                "negative_prompt, quality, image_url(s)")
 
 
 async def generate(hub: Hub, request: ImageRequest) -> ImageJob:
     hub.key("fal")
-    endpoint, spec = endpoint_for(request)
+    endpoint, spec = route_edit(request, ENDPOINTS)
     body = known_fields(request, endpoint, spec) if spec else any_fields(request)
     field = spec.images if spec else ("image_url" if len(request.input_images) == 1 else "image_urls")
     urls = [await storage.upload(hub, item) for item in request.input_images]  # after every check
@@ -181,9 +161,7 @@ async def generate(hub: Hub, request: ImageRequest) -> ImageJob:
 
 def result_notes(result: Any) -> list[str]:
     """Images FLUX's safety checker blanked (`has_nsfw_concepts`)."""
-    flags = result.get("has_nsfw_concepts") if isinstance(result, dict) else None
-    flagged = [str(i + 1) for i, flag in enumerate(flags or []) if flag is True]
-    if not flagged:
+    which = flagged_images(result.get("has_nsfw_concepts") if isinstance(result, dict) else None)
+    if not which:
         return []
-    which = f"image {flagged[0]}" if len(flagged) == 1 else f"images {', '.join(flagged)}"
     return [f"fal's safety checker flagged {which} (has_nsfw_concepts): likely blank; rephrase the prompt"]

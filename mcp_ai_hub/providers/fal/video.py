@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...capabilities import merge_options
 from ...capabilities.jobs import JobSpec, summarize_input
-from ...capabilities.video import VideoRequest, merge_options, pick_endpoint
+from ...capabilities.video import VideoRequest, pick_endpoint
 from . import storage
 from .queue import BACKEND
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from ...capabilities import merge_options
 from ...capabilities.image import (
     GENERATE_TIMEOUT,
     ImageRequest,
     ImageResult,
-    merge_options,
     nearest_ratio,
     refuse,
     refuse_unsupported,

@@ -19,7 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage, deep_merge
+from ...capabilities import merge_options
+from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, ProviderUnavailable
 from .. import sse
 from . import API, base_url, model_path
@@ -78,7 +79,7 @@ async def request_body(hub: Hub, resolved: Resolved, request: TextRequest) -> di
         body["generationConfig"] = config
     if request.web_search:
         body["tools"] = [dict(SEARCH_TOOL)]
-    return deep_merge(body, request.provider_options)
+    return merge_options(body, request.provider_options)
 
 
 def _stream_error(error: Mapping[str, Any]) -> HubError:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
-from ...capabilities.video import VideoRequest, merge_options, one_of, whole
+from ...capabilities.video import VideoRequest, one_of, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, base_url, model_path

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.image import (
     GENERATE_TIMEOUT,
     ImageRequest,
     ImageResult,
-    merge_options,
     refuse,
     refuse_unsupported,
     save_image,

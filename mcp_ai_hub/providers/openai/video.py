@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
-from ...capabilities.video import VideoRequest, merge_options, one_of
+from ...capabilities.video import VideoRequest, one_of
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from ...inputs import InputFile

@@ -11,11 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.image import (
     GENERATE_TIMEOUT,
     ImageRequest,
     ImageResult,
-    merge_options,
     refuse,
     refuse_unsupported,
     save_image,

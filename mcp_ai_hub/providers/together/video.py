@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
-from ...capabilities.video import VideoRequest, merge_options, whole
+from ...capabilities.video import VideoRequest, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, video_base_url

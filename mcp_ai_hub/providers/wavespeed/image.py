@@ -17,14 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.image import (
     ImageJob,
     ImageRequest,
-    merge_options,
+    count_field,
+    flagged_images,
     nearest_ratio,
     refuse,
     refuse_unsupported,
+    route_edit,
     size_for_ratio,
+    unknown_model_fields,
 )
 from ...capabilities.jobs import JobSpec, summarize_input
 from . import predictions
@@ -136,17 +140,6 @@ def ratio_fields(request: ImageRequest) -> dict[str, str]:
     return fields
 
 
-def endpoint_for(request: ImageRequest) -> tuple[str, Endpoint | None]:
-    """The endpoint to call and what it takes (None: an endpoint this module does not know)."""
-    known = ENDPOINTS.get(request.model)
-    if known is None:
-        return request.model, None
-    if request.input_images and known.edit:
-        request.notes.append(f"input images sent to {known.edit}, where {request.model} edits")
-        return known.edit, ENDPOINTS[known.edit]
-    return request.model, known
-
-
 def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[str, Any]:
     """The input of a known endpoint, every parameter checked against what it takes."""
     refuse_unsupported(request, "negative_prompt", hint="Say what to avoid in the prompt")
@@ -157,13 +150,9 @@ def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[s
         size = listed_size(request, endpoint) if spec.size == "sizes" else free_size(request, spec, endpoint)
         if size:
             body["size"] = size
-    if spec.max_n > 1:
-        if request.n > spec.max_n:
-            raise refuse(request, "n", why=f"{endpoint} makes at most {spec.max_n} images a request")
+    if count_field(request, endpoint, spec.max_n,
+                   hint="Ask for n=1 (call again for more), or pick wavespeed-ai/flux-dev (up to 4)"):
         body["num_images"] = request.n
-    elif request.n > 1:
-        raise refuse(request, "n", why=f"{endpoint} makes one image a request",
-                     hint="Ask for n=1 (call again for more), or pick wavespeed-ai/flux-dev (up to 4)")
     if request.seed is not None:
         if not spec.seed:
             raise refuse(request, "seed")
@@ -192,22 +181,13 @@ def any_fields(request: ImageRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"prompt": request.prompt}
     if size := free_size(request, Endpoint(), request.model):
         body["size"] = size
-    if request.n > 1:
-        body["num_images"] = request.n
-    for name in ("seed", "output_format", "negative_prompt", "quality"):
-        value = getattr(request, name)
-        if value is not None and value != "":
-            body[name] = value
-    if len(body) > 1 or request.input_images:
-        request.notes.append(f"{request.model} is not one the hub knows: parameters went under WaveSpeed's "
-                             "usual names (size, num_images, seed, output_format, negative_prompt, quality, "
-                             "images); its own schema decides which it uses")
-    return body
+    return unknown_model_fields(request, body, "WaveSpeed", "size, num_images, seed, output_format, "
+                                "negative_prompt, quality, images")
 
 
 async def generate(hub: Hub, request: ImageRequest) -> ImageJob:
     hub.key("wavespeed")
-    endpoint, spec = endpoint_for(request)
+    endpoint, spec = route_edit(request, ENDPOINTS)
     body = known_fields(request, endpoint, spec) if spec else any_fields(request)
     field = spec.images if spec else "images"
     if request.input_images and not field:
@@ -222,9 +202,7 @@ async def generate(hub: Hub, request: ImageRequest) -> ImageJob:
 
 def result_notes(result: Any) -> list[str]:
     """Outputs WaveSpeed's checker flagged (`has_nsfw_contents`) in a completed prediction."""
-    flags = result.get("has_nsfw_contents") if isinstance(result, dict) else None
-    flagged = [str(i + 1) for i, flag in enumerate(flags or []) if flag is True]
-    if not flagged:
+    which = flagged_images(result.get("has_nsfw_contents") if isinstance(result, dict) else None)
+    if not which:
         return []
-    which = f"image {flagged[0]}" if len(flagged) == 1 else f"images {', '.join(flagged)}"
     return [f"WaveSpeed's content checker flagged {which} (has_nsfw_contents); check it before use"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...capabilities import merge_options
 from ...capabilities.jobs import JobSpec, summarize_input
-from ...capabilities.video import VideoRequest, merge_options, pick_endpoint, whole
+from ...capabilities.video import VideoRequest, pick_endpoint, whole
 from . import predictions
 
 if TYPE_CHECKING:

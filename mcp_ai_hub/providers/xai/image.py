@@ -10,11 +10,11 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...capabilities import merge_options
 from ...capabilities.image import (
     GENERATE_TIMEOUT,
     ImageRequest,
     ImageResult,
-    merge_options,
     nearest_ratio,
     refuse,
     refuse_unsupported,
