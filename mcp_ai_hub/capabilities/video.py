@@ -80,3 +80,21 @@ def whole(seconds: float) -> int | float:
     return int(seconds) if float(seconds).is_integer() else float(seconds)
 
 
+
+
+def shape_fields(request: VideoRequest, resolved: Resolved, *, ratio_field: str = "aspect_ratio") -> dict[str, Any]:
+    """The optional fields the hosting platforms (fal, WaveSpeed, Together) share by name: the aspect
+    ratio (under `ratio_field`), resolution, negative_prompt, seed, and generate_audio for models
+    that make sound; only those the caller set."""
+    body: dict[str, Any] = {}
+    if request.aspect_ratio:
+        body[ratio_field] = request.aspect_ratio
+    if request.resolution:
+        body["resolution"] = request.resolution
+    if request.negative_prompt:
+        body["negative_prompt"] = request.negative_prompt
+    if request.seed is not None:
+        body["seed"] = request.seed
+    if resolved.has_feature("audio"):
+        body["generate_audio"] = request.audio
+    return body

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
-from ...capabilities.video import VideoRequest, whole
+from ...capabilities.video import VideoRequest, shape_fields, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
 from . import API, video_base_url
@@ -77,16 +77,7 @@ async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpe
     body: dict[str, Any] = {"prompt": request.prompt}
     if request.duration_seconds:
         body["seconds"] = str(whole(request.duration_seconds))
-    if request.aspect_ratio:
-        body["ratio"] = request.aspect_ratio
-    if request.resolution:
-        body["resolution"] = request.resolution
-    if request.negative_prompt:
-        body["negative_prompt"] = request.negative_prompt
-    if request.seed is not None:
-        body["seed"] = request.seed
-    if resolved.has_feature("audio"):
-        body["generate_audio"] = request.audio
+    body.update(shape_fields(request, resolved, ratio_field="ratio"))
     summary = dict(body)
     if request.image is not None:
         url = request.image.url if request.image.is_url else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import merge_options
 from ...capabilities.jobs import JobSpec, summarize_input
-from ...capabilities.video import VideoRequest, pick_endpoint, whole
+from ...capabilities.video import VideoRequest, pick_endpoint, shape_fields, whole
 from . import predictions
 
 if TYPE_CHECKING:
@@ -28,15 +28,6 @@ async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpe
         body["image"] = await predictions.upload(hub, request.image)
     if request.duration_seconds:
         body["duration"] = whole(request.duration_seconds)
-    if request.aspect_ratio:
-        body["aspect_ratio"] = request.aspect_ratio
-    if request.resolution:
-        body["resolution"] = request.resolution
-    if request.negative_prompt:
-        body["negative_prompt"] = request.negative_prompt
-    if request.seed is not None:
-        body["seed"] = request.seed
-    if resolved.has_feature("audio"):
-        body["generate_audio"] = request.audio
+    body.update(shape_fields(request, resolved))
     body = merge_options(body, request.provider_options)
     return JobSpec(predictions.BACKEND, endpoint, body, summary=summarize_input(body))
