@@ -229,6 +229,15 @@ async def _read_capped(response: httpx2.Response) -> bytes:
     return b"".join(chunks)[:ERROR_BODY_LIMIT]
 
 
+def json_of(response: httpx2.Response, api: ProviderApi, what: str = "reply") -> Any:
+    """A successful response's JSON body, or [provider_unavailable] when the provider sent something else."""
+    try:
+        return response.json()
+    except ValueError:
+        raise ProviderUnavailable(f"{api.name} sent a {what} that is not JSON (HTTP {response.status_code})",
+                                  provider=api.name, hint="Try again shortly") from None
+
+
 def json_body(body: bytes) -> Any:
     """Parse an error body as JSON, or None."""
     import json

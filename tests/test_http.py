@@ -100,3 +100,14 @@ def test_redaction_hides_keys_and_their_echoes():
 def test_the_guard_refuses_non_loopback_addresses():
     with socket.socket() as sock, pytest.raises(RuntimeError, match="non-loopback"):
         sock.connect(("93.184.216.34", 443))
+
+
+async def test_a_success_that_is_not_json_is_provider_unavailable(http, fakes):
+    from mcp_ai_hub.http import json_of
+
+    fake = fakes["openai"]
+    fake.inject("/v1/models", malformed=True)
+    response = await http.request(openai.API, fake.key, "GET", fake.url("/v1/models"))
+    with pytest.raises(ProviderUnavailable) as info:
+        json_of(response, openai.API)
+    assert info.value.render().startswith("[provider_unavailable] openai sent a reply that is not JSON")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..capabilities import LiveModel, merge_options
 from ..capabilities.text import IMAGE_MAX_BYTES, Draft, OnProgress, TextRequest, TextResult, Usage
 from ..errors import HINTS, ContentPolicy, HubError, ProviderAuth, ProviderUnavailable
-from ..http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
+from ..http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
 from . import sse
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ async def list_models(hub: Hub, api: ProviderApi, base_url: str) -> list[LiveMod
     response = await hub.http.request(
         api, hub.key(api.name), "GET", f"{base_url}/models", timeout=LISTING_TIMEOUT, retry="none"
     )
-    return [LiveModel(i) for i in models_from_listing(response.json())]
+    return [LiveModel(i) for i in models_from_listing(json_of(response, api))]
 
 
 # --- text: Chat Completions and the Responses API ---------------------------------------------

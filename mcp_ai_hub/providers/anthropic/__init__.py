@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError, ProviderAuth, ProviderRateLimited, ProviderUnavailable
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -58,7 +58,7 @@ async def list_models(hub: Hub) -> list[LiveModel]:
             API, key, "GET", f"{base_url(hub.settings)}/v1/models", params=params, timeout=LISTING_TIMEOUT,
             retry="none",
         )
-        data = response.json()
+        data = json_of(response, API)
         models += [LiveModel(str(m["id"]), ["text"], m.get("max_input_tokens")) for m in data.get("data", [])]
         if not data.get("has_more") or not data.get("last_id"):
             break

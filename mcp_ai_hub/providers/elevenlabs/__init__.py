@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import HubError, ProviderAuth, ProviderRateLimited
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -48,7 +48,7 @@ async def list_models(hub: Hub) -> list[LiveModel]:
         retry="none",
     )
     models = []
-    for m in response.json():
+    for m in json_of(response, API):
         caps = ["speech"] if m.get("can_do_text_to_speech") else []
         models.append(LiveModel(str(m["model_id"]), caps))
     return models

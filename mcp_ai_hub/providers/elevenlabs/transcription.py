@@ -17,6 +17,7 @@ from ...capabilities.transcription import (
     language_code,
 )
 from ...errors import InvalidArgument, ProviderUnavailable
+from ...http import json_of
 from ...uploads import file_form, form_fields, local_copy
 from . import API, base_url
 
@@ -82,9 +83,5 @@ async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionRe
         response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/v1/speech-to-text",
                                           retry="generate", content=body, headers=body.headers,
                                           timeout=TRANSCRIBE_TIMEOUT)
-    try:
-        data = response.json()
-    except ValueError:
-        raise ProviderUnavailable("elevenlabs sent a transcription that is not JSON", provider="elevenlabs",
-                                  hint="Try again") from None
+    data = json_of(response, API, "transcription")
     return _parse(data, request)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from ...errors import InvalidArgument
-from ...http import LISTING_TIMEOUT
+from ...http import LISTING_TIMEOUT, json_of
 from . import API, base_url
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ async def _search(hub: Hub, voice: str) -> tuple[str | None, list[str]]:
             params["next_page_token"] = token
         response = await hub.http.request(API, hub.key("elevenlabs"), "GET", f"{base_url(hub.settings)}/v2/voices",
                                           params=params, timeout=LISTING_TIMEOUT)
-        data = response.json()
+        data = json_of(response, API)
         for item in data.get("voices") or []:
             name, voice_id = str(item.get("name") or ""), str(item.get("voice_id") or "")
             seen.append(name)

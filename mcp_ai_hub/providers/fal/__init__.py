@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError, ProviderTimeout
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -63,7 +63,7 @@ async def list_models(hub: Hub) -> list[LiveModel]:
             API, key, "GET", f"{hub.settings.base_url('FAL_API_URL')}/models", params=params,
             timeout=LISTING_TIMEOUT, retry="none",
         )
-        data = response.json()
+        data = json_of(response, API)
         for m in data.get("models", []):
             cap = CATEGORY_CAPABILITIES.get(str((m.get("metadata") or {}).get("category", "")))
             models.append(LiveModel(str(m["endpoint_id"]), [cap] if cap else []))

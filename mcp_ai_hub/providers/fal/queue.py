@@ -24,7 +24,7 @@ import httpx2
 
 from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
-from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from . import API, queue_url
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class FalQueue:
         base = queue_url(hub.settings)
         response = await hub.http.request(API, hub.key("fal"), "POST", f"{base}/{model.strip('/')}", json=input,
                                           retry="submit", timeout=SUBMIT_TIMEOUT)
-        data = response.json()
+        data = json_of(response, API)
         request_id = str(data.get("request_id") or "")
         if not request_id:
             raise ProviderUnavailable("fal accepted the request but returned no request_id", provider="fal")
@@ -124,7 +124,7 @@ class FalQueue:
         key = hub.key("fal")
         response = await hub.http.request(API, key, "GET", state["status_url"], params={"logs": "1"},
                                           timeout=POLL_TIMEOUT)
-        data = response.json()
+        data = json_of(response, API)
         status = str(data.get("status", ""))
         if status not in STATUS:
             raise ProviderUnavailable(f"fal reported an unknown queue status {status!r}", provider="fal")
@@ -156,7 +156,7 @@ class FalQueue:
             if "ALREADY_COMPLETED" in exc.message:
                 return "too_late"
             raise
-        body = response.json() if response.content else {}
+        body = json_of(response, API) if response.content else {}
         return "too_late" if isinstance(body, dict) and body.get("status") == "ALREADY_COMPLETED" else "cancelled"
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from ...errors import ProviderUnavailable
-from ...http import ProviderApi
+from ...http import ProviderApi, json_of
 from . import API, parse_error, rest_url
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ async def upload(hub: Hub, item: InputFile) -> str:
         f"{str(token['base_url']).rstrip('/')}/files/upload", content=item.stream(), headers=headers,
         retry="none", timeout=UPLOAD_TIMEOUT,
     )
-    url = response.json().get("access_url")
+    url = json_of(response, API).get("access_url")
     if not url:
         raise ProviderUnavailable("fal storage accepted the upload but returned no access_url", provider="fal")
     return str(url)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError, ProviderAuth, ProviderRateLimited
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -69,7 +69,7 @@ async def list_models(hub: Hub) -> list[LiveModel]:
             API, key, "GET", f"{base_url(hub.settings)}/models", params=params, timeout=LISTING_TIMEOUT,
             retry="none",
         )
-        data = response.json()
+        data = json_of(response, API)
         for m in data.get("models", []):
             caps = sorted({METHOD_CAPABILITIES[x] for x in m.get("supportedGenerationMethods", [])
                            if x in METHOD_CAPABILITIES})

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from ...errors import ContentPolicy, ProviderUnavailable
+from ...http import json_of
 from . import API, base_url, model_path
 
 if TYPE_CHECKING:
@@ -44,11 +45,7 @@ async def generate(hub: Hub, model: str, body: dict[str, Any]) -> list[dict[str,
     url = f"{base_url(hub.settings)}/{model_path(model)}:generateContent"
     response = await hub.http.request(API, hub.key("gemini"), "POST", url, retry="generate", json=body,
                                       timeout=GENERATE_TIMEOUT)
-    try:
-        data = response.json()
-    except ValueError:
-        raise ProviderUnavailable("gemini sent a reply that is not JSON", provider="gemini",
-                                  hint="Try again shortly") from None
+    data = json_of(response, API, "reply")
     feedback = data.get("promptFeedback") or {}
     if feedback.get("blockReason"):
         raise ContentPolicy(f"gemini blocked the request ({feedback['blockReason']})", provider="gemini",

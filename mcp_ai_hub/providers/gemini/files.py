@@ -11,6 +11,7 @@ import anyio
 import httpx2
 
 from ...errors import ProviderBadRequest, ProviderTimeout, ProviderUnavailable
+from ...http import json_of
 from ...uploads import FileBody, filename_for
 from . import API, base_url
 
@@ -72,7 +73,7 @@ async def wait_active(hub: Hub, file: dict[str, Any]) -> dict[str, Any]:
         waited += delay
         delay = min(delay * 2, 5.0)
         response = await hub.http.request(API, hub.key("gemini"), "GET", f"{base_url(hub.settings)}/{file['name']}")
-        file = response.json()
+        file = json_of(response, API)
     if file.get("state") == "FAILED":
         message = (file.get("error") or {}).get("message") or "the file could not be processed"
         raise ProviderBadRequest(f"gemini could not process the upload: {message}", provider="gemini",

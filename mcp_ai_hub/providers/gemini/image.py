@@ -25,6 +25,7 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import ContentPolicy, HubError, InvalidArgument, ProviderBadRequest
+from ...http import json_of
 from . import API, base_url, model_path
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ async def imagen(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
     url = f"{base_url(hub.settings)}/{model_path(request.model)}:predict"
     response = await hub.http.request(API, key, "POST", url, retry="generate", json=imagen_body(request),
                                       timeout=GENERATE_TIMEOUT)
-    predictions = [p for p in response.json().get("predictions") or [] if isinstance(p, dict)]
+    predictions = [p for p in json_of(response, API).get("predictions") or [] if isinstance(p, dict)]
     made = [p for p in predictions if p.get("bytesBase64Encoded")]
     filtered = [str(p["raiFilteredReason"]) for p in predictions if p.get("raiFilteredReason")]
     if not made:
@@ -136,7 +137,7 @@ async def native_once(hub: Hub, key: str, request: ImageRequest, body: dict[str,
     """One generateContent call: the saved images and the model's text."""
     url = f"{base_url(hub.settings)}/{model_path(request.model)}:generateContent"
     response = await hub.http.request(API, key, "POST", url, retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    data = response.json()
+    data = json_of(response, API)
     feedback = data.get("promptFeedback") or {}
     if feedback.get("blockReason"):
         raise ContentPolicy(f"Gemini blocked the prompt ({feedback['blockReason']})", provider="gemini",

@@ -20,7 +20,7 @@ from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, one_of, whole
 from ...errors import ProviderUnavailable
-from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from . import API, base_url, model_path
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class VeoOperations:
         response = await hub.http.request(API, hub.key("gemini"), "POST",
                                           f"{base_url(hub.settings)}/{model_path(model)}:predictLongRunning",
                                           json=input, retry="submit", timeout=SUBMIT_TIMEOUT)
-        name = response.json().get("name")
+        name = json_of(response, API).get("name")
         if not name:
             raise ProviderUnavailable("Gemini accepted the request but returned no operation name", provider="gemini")
         return {"operation": str(name)}
@@ -52,7 +52,7 @@ class VeoOperations:
     async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("gemini"), "GET",
                                           f"{base_url(hub.settings)}/{state['operation']}", timeout=POLL_TIMEOUT)
-        op = response.json()
+        op = json_of(response, API)
         if not op.get("done"):
             return PollResult("running", message="generating")
         if isinstance(op.get("error"), dict):

@@ -19,6 +19,7 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import InvalidArgument, ProviderBadRequest
+from ...http import json_of
 from ...inputs import resolve_input
 from ...multipart import FilePart, MultipartBody, file_part
 from . import API, base_url
@@ -120,7 +121,7 @@ async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
         payload = merge_options(common_fields(request), request.provider_options)
         response = await hub.http.request(API, key, "POST", f"{root}/images/generations", retry="generate",
                                           json=payload, timeout=GENERATE_TIMEOUT)
-    data = response.json()
+    data = json_of(response, API)
     items = data.get("data") or []
     if not items:
         raise ProviderBadRequest("OpenAI returned no images", provider="openai",

@@ -15,6 +15,7 @@ import httpx2
 
 from ...capabilities.transcription import Segment, TranscriptionRequest, TranscriptionResult, language_code
 from ...errors import InvalidArgument, ProviderUnavailable
+from ...http import json_of
 from ...uploads import file_form, form_fields, local_copy
 from . import API, base_url
 
@@ -93,9 +94,5 @@ async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionRe
         response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/audio/transcriptions",
                                           retry="generate", content=body, headers=body.headers,
                                           timeout=TRANSCRIBE_TIMEOUT)
-    try:
-        data = response.json()
-    except ValueError:
-        raise ProviderUnavailable("openai sent a transcription that is not JSON", provider="openai",
-                                  hint="Try again") from None
+    data = json_of(response, API, "transcription")
     return _parse(data, model, request)

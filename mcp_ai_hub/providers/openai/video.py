@@ -18,7 +18,7 @@ from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, one_of
 from ...errors import InvalidArgument, ProviderUnavailable
-from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...inputs import InputFile
 from ...uploads import file_form
 from . import API, base_url
@@ -54,7 +54,7 @@ class SoraVideos:
         else:
             response = await hub.http.request(API, key, "POST", url, json={"model": model, **input}, retry="submit",
                                               timeout=SUBMIT_TIMEOUT)
-        video_id = response.json().get("id")
+        video_id = json_of(response, API).get("id")
         if not video_id:
             raise ProviderUnavailable("OpenAI accepted the video request but returned no id", provider="openai")
         return {"id": str(video_id)}
@@ -63,7 +63,7 @@ class SoraVideos:
         base = base_url(hub.settings)
         response = await hub.http.request(API, hub.key("openai"), "GET", f"{base}/videos/{state['id']}",
                                           timeout=POLL_TIMEOUT)
-        data = response.json()
+        data = json_of(response, API)
         raw = str(data.get("status", ""))
         status = STATUS.get(raw)
         if status is None:

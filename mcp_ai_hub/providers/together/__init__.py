@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
-from ...http import LISTING_TIMEOUT, ProviderApi
+from ...http import LISTING_TIMEOUT, ProviderApi, json_of
 from .. import openai_compat
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ async def list_models(hub: Hub) -> list[LiveModel]:
         API, hub.key("together"), "GET", f"{base_url(hub.settings)}/models", timeout=LISTING_TIMEOUT,
         retry="none",
     )
-    data = response.json()
+    data = json_of(response, API)
     items = data if isinstance(data, list) else data.get("data", [])
     models = []
     for item in items:

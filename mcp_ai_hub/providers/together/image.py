@@ -22,7 +22,7 @@ from ...capabilities.image import (
     size_for_ratio,
 )
 from ...errors import ContentPolicy, HubError, ProviderBadRequest
-from ...http import ProviderApi
+from ...http import ProviderApi, json_of
 from .. import openai_compat
 from . import base_url
 
@@ -82,7 +82,7 @@ async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
     body = await request_body(hub, request)
     response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/images/generations",
                                       retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    items = sorted((i for i in response.json().get("data") or [] if isinstance(i, dict)),
+    items = sorted((i for i in json_of(response, API).get("data") or [] if isinstance(i, dict)),
                    key=lambda i: i.get("index", 0))
     if not any(i.get("b64_json") or i.get("url") for i in items):
         raise ProviderBadRequest("Together returned no images", provider="together",

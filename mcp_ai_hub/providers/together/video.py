@@ -16,7 +16,7 @@ from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, shape_fields, whole
 from ...errors import ProviderUnavailable
-from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from . import API, video_base_url
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class TogetherVideos:
     async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("together"), "POST", f"{video_base_url(hub.settings)}/videos",
                                           json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
-        video_id = response.json().get("id")
+        video_id = json_of(response, API).get("id")
         if not video_id:
             raise ProviderUnavailable("Together accepted the video request but returned no id", provider="together")
         return {"id": str(video_id)}
@@ -48,7 +48,7 @@ class TogetherVideos:
     async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("together"), "GET",
                                           f"{video_base_url(hub.settings)}/videos/{state['id']}", timeout=POLL_TIMEOUT)
-        data = response.json()
+        data = json_of(response, API)
         raw = str(data.get("status", ""))
         status = STATUS.get(raw)
         if status is None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -45,7 +45,7 @@ async def list_models(hub: Hub) -> list[LiveModel]:
         retry="none",
     )
     models = []
-    for m in response.json().get("data") or []:
+    for m in json_of(response, API).get("data") or []:
         cap = TYPE_CAPABILITIES.get(str(m.get("type", "")))
         models.append(LiveModel(str(m["model_id"]), [cap] if cap else []))
     return models

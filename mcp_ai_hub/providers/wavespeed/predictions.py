@@ -19,7 +19,7 @@ import httpx2
 
 from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderUnavailable
-from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, make_error
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of, make_error
 from ...uploads import file_form
 from . import API, base_url
 
@@ -65,7 +65,7 @@ class WaveSpeedPredictions:
         response = await hub.http.request(API, hub.key("wavespeed"), "POST",
                                           f"{base_url(hub.settings)}/{model.strip('/')}", json=input,
                                           retry="submit", timeout=SUBMIT_TIMEOUT)
-        data = _data(response.json(), "submit")
+        data = _data(json_of(response, API), "submit")
         if not data.get("id"):
             raise ProviderUnavailable("WaveSpeed accepted the request but returned no prediction id",
                                       provider="wavespeed")
@@ -75,7 +75,7 @@ class WaveSpeedPredictions:
         response = await hub.http.request(API, hub.key("wavespeed"), "GET",
                                           f"{base_url(hub.settings)}/predictions/{state['id']}/result",
                                           timeout=POLL_TIMEOUT)
-        data = _data(response.json(), "poll")
+        data = _data(json_of(response, API), "poll")
         raw = str(data.get("status", ""))
         status = STATUS.get(raw)
         if status is None:
@@ -110,7 +110,7 @@ async def upload(hub: Hub, item: InputFile) -> str:
     response = await hub.http.request(API, hub.key("wavespeed"), "POST",
                                       f"{base_url(hub.settings)}/media/upload/binary", content=body,
                                       headers=body.headers, retry="generate", timeout=UPLOAD_TIMEOUT)
-    url = _data(response.json(), "upload").get("download_url")
+    url = _data(json_of(response, API), "upload").get("download_url")
     if not url:
         raise ProviderUnavailable("WaveSpeed accepted the upload but returned no download_url", provider="wavespeed")
     return str(url)

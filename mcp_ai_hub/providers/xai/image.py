@@ -21,7 +21,7 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import ContentPolicy, HubError, ProviderBadRequest
-from ...http import ProviderApi
+from ...http import ProviderApi, json_of
 from .. import openai_compat
 from . import base_url
 
@@ -73,7 +73,7 @@ async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
     body = request_body(request)
     response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/images/generations",
                                       retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    items = [i for i in response.json().get("data") or [] if isinstance(i, dict)]
+    items = [i for i in json_of(response, API).get("data") or [] if isinstance(i, dict)]
     allowed = [i for i in items if i.get("respect_moderation") is not False and (i.get("b64_json") or i.get("url"))]
     blocked = sum(1 for i in items if i.get("respect_moderation") is False)
     if not allowed:

@@ -15,7 +15,7 @@ from ...capabilities import merge_options
 from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, whole
 from ...errors import InvalidArgument, ProviderUnavailable
-from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT
+from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from . import API, base_url
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class XaiVideos:
     async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("xai"), "POST", f"{base_url(hub.settings)}/videos/generations",
                                           json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
-        request_id = response.json().get("request_id")
+        request_id = json_of(response, API).get("request_id")
         if not request_id:
             raise ProviderUnavailable("xAI accepted the request but returned no request_id", provider="xai")
         return {"request_id": str(request_id)}
@@ -50,7 +50,7 @@ class XaiVideos:
         response = await hub.http.request(API, hub.key("xai"), "GET",
                                           f"{base_url(hub.settings)}/videos/{state['request_id']}",
                                           timeout=POLL_TIMEOUT)
-        data = response.json() if response.content else {}
+        data = json_of(response, API) if response.content else {}
         raw = str(data.get("status") or "")
         status = STATUS.get(raw)
         if status is None:
