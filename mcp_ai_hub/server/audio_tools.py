@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from ..audio import fill_duration, probe_duration
@@ -29,7 +29,7 @@ from ..media import EXTENSIONS, Media
 from ..uploads import check_size
 from .jobs_tools import JobOut, job_result, wait_with_progress
 from .media_blocks import MediaOut, media_blocks
-from .results import hub_of, ok, tool_errors
+from .results import GENERATION, hub_of, ok, tool_errors
 from .transcripts import SegmentOut, transcript_text
 
 FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
@@ -119,8 +119,6 @@ def _speech_result(hub: Hub, result: SpeechResult) -> CallToolResult:
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    generation = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-                                 open_world_hint=True)
 
     @mcp.tool(
         title="Synthesize speech",
@@ -133,7 +131,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             "of `text`. WaveSpeed runs as a job: the call waits up to wait_seconds, then returns the job (get_job). "
             "list_models capability=speech shows each model's voices and formats."
         ),
-        annotations=generation,
+        annotations=GENERATION,
     )
     @tool_errors
     async def synthesize_speech(
@@ -184,7 +182,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             "fal Whisper runs as a job (local files are uploaded to fal storage first): the call waits up to "
             "wait_seconds, then returns the job (get_job)."
         ),
-        annotations=generation,
+        annotations=GENERATION,
     )
     @tool_errors
     async def transcribe_audio(

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from ..capabilities.image import (
@@ -37,7 +37,7 @@ from ..job_store import Job
 from ..media import Media
 from .jobs_tools import job_result, wait_with_progress
 from .media_blocks import MediaOut, media_blocks
-from .results import hub_of, ok, tool_errors
+from .results import GENERATION, hub_of, ok, tool_errors
 
 log = logging.getLogger("mcp_ai_hub.server")
 HEARTBEAT_SECONDS = 5.0
@@ -191,8 +191,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @mcp.tool(
         title="Generate image",
         description=DESCRIPTION,
-        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-                                    open_world_hint=True),
+        annotations=GENERATION,
     )
     @tool_errors
     async def generate_image(

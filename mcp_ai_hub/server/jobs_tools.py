@@ -37,7 +37,7 @@ from ..hub import Hub
 from ..job_store import Job
 from ..media import Media
 from .media_blocks import MediaOut, media_blocks
-from .results import hub_of, ok, tool_errors
+from .results import READ_ONLY, hub_of, ok, tool_errors
 from .transcripts import TRANSCRIPT_FIELDS, TranscriptOut, transcript_text
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -256,7 +256,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             "wait_seconds for it to finish. A finished job lists its saved files (absolute paths, media:// URIs). "
             "Cancelling this call only stops the wait, never the job."
         ),
-        annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True),
+        annotations=READ_ONLY,
     )
     @tool_errors
     async def get_job(
@@ -288,7 +288,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @mcp.tool(
         title="List jobs",
         description="Recent jobs (newest first), from every server process sharing the state directory.",
-        annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True),
+        annotations=READ_ONLY,
     )
     @tool_errors
     async def list_jobs(

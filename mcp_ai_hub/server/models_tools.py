@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from .. import listing
 from ..config import CAPABILITIES, PROVIDERS
 from ..hub import Hub
-from .results import hub_of, ok, tool_errors
+from .results import READ_ONLY, hub_of, ok, tool_errors
 
 
 class ModelInfo(BaseModel):
@@ -53,7 +53,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             "whether the provider's key is set (available). Use a preset name (e.g. best-code, fast-image) "
             "or a provider/model id as `model` in the other tools."
         ),
-        annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True),
+        annotations=READ_ONLY,
     )
     @tool_errors
     async def list_models(

@@ -10,13 +10,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec
 
 from mcp.server.mcpserver import Context
-from mcp.types import CallToolResult, ContentBlock, TextContent
+from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
 from ..errors import HubError, redact
 from ..hub import Hub
 
 log = logging.getLogger("mcp_ai_hub.server")
 P = ParamSpec("P")
+
+# the annotations of every tool that asks a provider to make something (billed, not idempotent)
+GENERATION = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                             open_world_hint=True)
+# tools that only read the hub's own state
+READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
 
 def hub_of(ctx: Context) -> Hub:

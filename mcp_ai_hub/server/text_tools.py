@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from ..capabilities import text as text_capability
 from ..errors import HubError
 from ..hub import Hub
-from .results import hub_of, ok, tool_errors
+from .results import GENERATION, hub_of, ok, tool_errors
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress notifications while text streams in
 HEARTBEAT_SECONDS = 10.0  # a notification at least this often while the model is silent
@@ -144,8 +144,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @mcp.tool(
         title="Generate text",
         description=DESCRIPTION,
-        annotations=ToolAnnotations(read_only_hint=False, open_world_hint=True, destructive_hint=False,
-                                    idempotent_hint=False),
+        annotations=GENERATION,
     )
     @tool_errors
     async def generate_text(

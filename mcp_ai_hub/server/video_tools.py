@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from ..capabilities.video import VideoRequest
@@ -14,7 +14,7 @@ from ..errors import InvalidArgument
 from ..hub import Hub
 from ..inputs import resolve_input
 from .jobs_tools import DEFAULT_WAIT, JobOut, WaitSeconds, run_job_tool
-from .results import hub_of, tool_errors
+from .results import GENERATION, hub_of, tool_errors
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
@@ -26,8 +26,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             "minutes: the call waits up to wait_seconds with progress, then returns the job; call get_job to keep "
             "waiting. The finished MP4 is saved on the server's disk (path and media:// URI in the result)."
         ),
-        annotations=ToolAnnotations(read_only_hint=False, open_world_hint=True, destructive_hint=False,
-                                    idempotent_hint=False),
+        annotations=GENERATION,
     )
     @tool_errors
     async def generate_video(
