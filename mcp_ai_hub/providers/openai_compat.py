@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,19 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
     if status == 400 and BAD_KEY.search(message):  # xAI answers a wrong key with 400
         return make_error(status, message, cls=ProviderAuth)
     return make_error(status, message)
+
+
+def refusing_parser(pattern: re.Pattern[str], hint: str) -> Callable[[int, bytes, Mapping[str, str]], HubError]:
+    """`parse_error` that also reads a 4xx message matching `pattern` (a vendor's wording of a
+    safety refusal) as [content_policy] with `hint`."""
+
+    def parse(status: int, body: bytes, headers: Mapping[str, str]) -> HubError:
+        err = parse_error(status, body, headers)
+        if 400 <= status < 500 and status not in (401, 403, 429) and pattern.search(err.message):
+            return ContentPolicy(err.message, hint=hint)
+        return err
+
+    return parse
 
 
 def models_from_listing(data: object) -> list[str]:

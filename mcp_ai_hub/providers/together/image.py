@@ -8,7 +8,6 @@ Safety-checker rejections come back as error bodies that mention NSFW or the saf
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
@@ -21,7 +20,7 @@ from ...capabilities.image import (
     save_image,
     size_for_ratio,
 )
-from ...errors import ContentPolicy, HubError, ProviderBadRequest
+from ...errors import ProviderBadRequest
 from ...http import ProviderApi, json_of
 from .. import openai_compat
 from . import base_url
@@ -36,15 +35,8 @@ SAFETY = re.compile(r"nsfw|safety|content polic|moderation", re.IGNORECASE)
 SAFETY_HINT = "Together's safety checker refused; rephrase the prompt"
 
 
-def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubError:
-    """Together's `{"error": {...}}` bodies, with safety-checker rejections as content_policy."""
-    err = openai_compat.parse_error(status, body, headers)
-    if 400 <= status < 500 and status not in (401, 403, 429) and SAFETY.search(err.message):
-        return ContentPolicy(err.message, hint=SAFETY_HINT)
-    return err
-
-
-API = ProviderApi("together", openai_compat.bearer, parse_error)
+# Together's `{"error": {...}}` bodies, with safety-checker rejections as content_policy
+API = ProviderApi("together", openai_compat.bearer, openai_compat.refusing_parser(SAFETY, SAFETY_HINT))
 
 
 async def request_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:

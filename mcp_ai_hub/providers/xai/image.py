@@ -7,7 +7,6 @@ Moderation shows as an item with `respect_moderation: false`, or an error body m
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
@@ -20,7 +19,7 @@ from ...capabilities.image import (
     refuse_unsupported,
     save_image,
 )
-from ...errors import ContentPolicy, HubError, ProviderBadRequest
+from ...errors import ContentPolicy, ProviderBadRequest
 from ...http import ProviderApi, json_of
 from .. import openai_compat
 from . import base_url
@@ -34,15 +33,8 @@ MODERATION = re.compile(r"moderation|content polic|safety|nsfw", re.IGNORECASE)
 SAFETY_HINT = "xAI refused on content grounds; rephrase the prompt"
 
 
-def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubError:
-    """xAI's error bodies, with moderation rejections as content_policy."""
-    err = openai_compat.parse_error(status, body, headers)
-    if 400 <= status < 500 and status not in (401, 403, 429) and MODERATION.search(err.message):
-        return ContentPolicy(err.message, hint=SAFETY_HINT)
-    return err
-
-
-API = ProviderApi("xai", openai_compat.bearer, parse_error)
+# xAI's error bodies, with moderation rejections as content_policy
+API = ProviderApi("xai", openai_compat.bearer, openai_compat.refusing_parser(MODERATION, SAFETY_HINT))
 
 
 def takes_aspect_ratio(model: str) -> bool:
