@@ -6,7 +6,6 @@ Provider code is imported only when a call needs it, so start-up never pays for 
 from __future__ import annotations
 
 import importlib
-from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,7 @@ from .http import Http
 from .media import MediaStore
 
 if TYPE_CHECKING:
-    from .jobs import JobManager
+    from .jobs.manager import JobManager
 
 
 class Hub:
@@ -30,13 +29,17 @@ class Hub:
         self.http = http or Http()
         self.live_models: dict[str, list[LiveModel]] = {}  # merged by list_models(refresh=true)
         self.media = MediaStore(settings)
+        self._jobs: JobManager | None = None
 
-    @cached_property
+    @property
     def jobs(self) -> JobManager:
-        """The job manager (long-running provider jobs); the server's lifespan runs it."""
-        from .jobs import JobManager
+        """The job manager the composition root attached (`attach_jobs`); the server's lifespan runs it."""
+        if self._jobs is None:
+            raise RuntimeError("no job manager attached to this hub")
+        return self._jobs
 
-        return JobManager(self)
+    def attach_jobs(self, jobs: JobManager) -> None:
+        self._jobs = jobs
 
     def key(self, provider: str) -> str:
         """The provider's API key, or MissingApiKey naming the variable to set."""

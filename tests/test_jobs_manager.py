@@ -13,17 +13,27 @@ from pathlib import Path
 import anyio
 import pytest
 
-from mcp_ai_hub.capabilities.jobs import JobSpec, compact_json
+from mcp_ai_hub.jobs.backend import JobSpec, compact_json
 from mcp_ai_hub.catalog import Catalog
 from mcp_ai_hub.config import Settings
 from mcp_ai_hub.errors import JobNotFound, ProviderUnavailable
 from mcp_ai_hub.hub import Hub
-from mcp_ai_hub.job_store import Job, JobStore
+from mcp_ai_hub.jobs.manager import JobManager
+from mcp_ai_hub.jobs.sqlite_store import SqliteJobStore
+from mcp_ai_hub.jobs.store import Job
 from mcp_ai_hub.providers.fal import queue as fal_queue
 from mcp_ai_hub.providers.wavespeed import predictions
 from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio
+
+
+def make_hub(env: dict[str, str], workdir: Path) -> Hub:
+    """A Hub with a job manager over the state dir's SQLite store, as the server builds it."""
+    settings = Settings.load(environ=env, cwd=workdir)
+    hub = Hub(settings, Catalog.load())
+    hub.attach_jobs(JobManager(hub, SqliteJobStore(settings.state_dir / "jobs.sqlite3")))
+    return hub
 
 
 @pytest.fixture
@@ -32,7 +42,7 @@ async def hubs(hub_env, workdir):
     async with AsyncExitStack() as stack:
         async def make(*providers: str, running: bool = True, **extra: str) -> Hub:
             env = hub_env(*providers, **{"AI_HUB_POLL_INTERVAL": "0.01", **extra})
-            hub = Hub(Settings.load(environ=env, cwd=workdir), Catalog.load())
+            hub = make_hub(env, workdir)
             stack.push_async_callback(hub.aclose)
             if running:
                 await stack.enter_async_context(hub.jobs.running())
@@ -49,7 +59,7 @@ def fal_spec(endpoint: str = "fal-ai/flux/dev", **input) -> JobSpec:
 async def test_a_fal_job_is_stored_submitted_once_polled_and_its_outputs_saved(hubs, fakes, workdir):
     hub = await hubs("fal")
     job = await hub.jobs.start("image", "fal", "fal-ai/flux/dev", fal_spec(num_images=2))
-    stored = await JobStore(workdir / "state" / "jobs.sqlite3").get(job.job_id)
+    stored = await SqliteJobStore(workdir / "state" / "jobs.sqlite3").get(job.job_id)
     assert stored.state["request_id"] and stored.state["status_url"].endswith(f"/requests/{stored.state['request_id']}/status")
     assert stored.phase == "polling" and stored.input == {"prompt": "a red square", "num_images": 2}
     submits = fakes["fal"].calls("/queue/fal-ai/flux/dev$", "POST")
@@ -88,17 +98,17 @@ async def test_a_transcription_job_keeps_the_result_json_and_has_no_files(hubs, 
     assert done.result["chunks"][0]["timestamp"] == [0.0, 1.5]
 
 
-@pytest.mark.parametrize("outcome, reason", [
-    ("content_policy", "content policy violation: The content could not be processed"),
-    ("error", "Runner crashed: CUDA out of memory (runner_server_error)"),
+@pytest.mark.parametrize("outcome, code, reason", [
+    ("content_policy", "content_policy", "content policy violation: The content could not be processed"),
+    ("error", "job_failed", "Runner crashed: CUDA out of memory (runner_server_error)"),
 ])
-async def test_a_failed_fal_job_records_the_providers_reason(hubs, fakes, outcome, reason):
+async def test_a_failed_fal_job_records_the_providers_reason(hubs, fakes, outcome, code, reason):
     fakes["fal"].state["outcome"] = outcome
     hub = await hubs("fal")
     job = await hub.jobs.start("image", "fal", "fal-ai/flux/dev", fal_spec())
     done = await hub.jobs.wait(job.job_id, 5)
     assert done.status == "failed" and done.outputs == []
-    assert done.error["code"] == "job_failed" and done.error["message"].startswith(f"fal: {reason}")
+    assert done.error["code"] == code and done.error["message"].startswith(f"fal: {reason}")
 
 
 async def test_a_failed_submit_is_not_resent_and_is_reported(hubs, fakes):
@@ -108,7 +118,7 @@ async def test_a_failed_submit_is_not_resent_and_is_reported(hubs, fakes):
         await hub.jobs.start("image", "fal", "fal-ai/flux/dev", fal_spec())
     assert "Internal error" in info.value.render()
     assert len(fakes["fal"].calls("/queue/fal-ai/flux/dev$", "POST")) == 1
-    (job,) = await hub.jobs.list()
+    (job,) = await hub.jobs.recent()
     assert job.status == "failed" and job.error["code"] == "provider_unavailable"
 
 
@@ -218,7 +228,7 @@ async def test_a_job_is_taken_over_when_its_poller_goes_away(hubs, fakes, hub_en
     fakes["fal"].state["hold"] = True
     second = await hubs("fal")
     env = hub_env("fal", AI_HUB_POLL_INTERVAL="0.01")
-    first = Hub(Settings.load(environ=env, cwd=workdir), Catalog.load())
+    first = make_hub(env, workdir)
     async with first.jobs.running():
         job = await first.jobs.start("video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01"))
         await anyio.sleep(0.05)
@@ -231,7 +241,7 @@ async def test_a_job_is_taken_over_when_its_poller_goes_away(hubs, fakes, hub_en
 async def test_unfinished_downloads_resume_and_save_only_what_is_missing(hubs, fakes, workdir):
     a = fakes["fal"].publish("a.png", samples.png(1, 1), "image/png")
     b = fakes["fal"].publish("b.png", samples.png(2, 2), "image/png")
-    store = JobStore(workdir / "state" / "jobs.sqlite3")
+    store = SqliteJobStore(workdir / "state" / "jobs.sqlite3")
     now = time.time()
     saved = {"path": str(workdir / "a.png"), "mime_type": "image/png", "bytes": 1, "source_url": a}
     await store.insert(Job(job_id="job_resume", kind="image", provider="fal", model="m", backend="fal.queue",
@@ -245,7 +255,7 @@ async def test_unfinished_downloads_resume_and_save_only_what_is_missing(hubs, f
 
 
 async def test_a_job_left_mid_submit_by_a_dead_process_fails_without_resubmitting(hubs, fakes, workdir):
-    store = JobStore(workdir / "state" / "jobs.sqlite3")
+    store = SqliteJobStore(workdir / "state" / "jobs.sqlite3")
     now = time.time()
     await store.insert(Job(job_id="job_orphan", kind="video", provider="fal", model="m", backend="fal.queue",
                            lease_owner=f"{__import__('socket').gethostname()}:999999999:dead", lease_until=now + 60,
@@ -258,7 +268,7 @@ async def test_a_job_left_mid_submit_by_a_dead_process_fails_without_resubmittin
 
 
 async def test_finished_jobs_older_than_the_retention_are_deleted(hubs, workdir):
-    store = JobStore(workdir / "state" / "jobs.sqlite3")
+    store = SqliteJobStore(workdir / "state" / "jobs.sqlite3")
     now = time.time()
     for job_id, age_days in (("job_old", 3.0), ("job_new", 1.0)):
         ts = now - age_days * 86400
@@ -267,7 +277,7 @@ async def test_finished_jobs_older_than_the_retention_are_deleted(hubs, workdir)
     await store.close()
     hub = await hubs(AI_HUB_JOB_RETENTION_DAYS="2")
     await anyio.sleep(0.2)
-    assert [j.job_id for j in await hub.jobs.list()] == ["job_new"]
+    assert [j.job_id for j in await hub.jobs.recent()] == ["job_new"]
 
 
 async def test_waiting_reports_at_least_every_heartbeat_without_news(hubs, fakes):
@@ -327,7 +337,7 @@ async def test_a_server_without_the_providers_key_reads_the_job_but_leaves_its_p
         hubs, fakes, hub_env, workdir):
     fakes["fal"].state["hold"] = True
     keyless = await hubs()
-    first = Hub(Settings.load(environ=hub_env("fal", AI_HUB_POLL_INTERVAL="0.01"), cwd=workdir), Catalog.load())
+    first = make_hub(hub_env("fal", AI_HUB_POLL_INTERVAL="0.01"), workdir)
     async with first.jobs.running():
         job = await first.jobs.start("video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01"))
         await anyio.sleep(0.05)

@@ -150,10 +150,10 @@ async def test_an_unfinished_job_is_returned_and_get_job_later_gives_the_audio(c
 
 
 @pytest.mark.parametrize("outcome, reason", [
-    ("content_policy", "[job_failed] wavespeed: content policy: The prompt was flagged as sensitive content"),
+    ("content_policy", "[content_policy] wavespeed: content policy: The prompt was flagged as sensitive content"),
     ("error", "[job_failed] wavespeed: Internal error: inference failed on the worker"),
 ])
-async def test_a_failed_speech_job_is_a_job_failed_error_with_the_providers_reason(connect, hub_env, fakes, outcome,
+async def test_a_failed_speech_job_is_an_error_with_the_providers_reason(connect, hub_env, fakes, outcome,
                                                                                    reason):
     fakes["wavespeed"].state["outcome"] = outcome
     async with connect(hub_env("wavespeed", **FAST)) as client:

@@ -153,9 +153,9 @@ async def test_an_unfinished_transcription_comes_back_as_a_job(connect, hub_env,
 
 @pytest.mark.parametrize("outcome, reason", [
     ("error", "[job_failed] fal: Runner crashed: CUDA out of memory (runner_server_error)"),
-    ("content_policy", "[job_failed] fal: content policy violation:"),
+    ("content_policy", "[content_policy] fal: content policy violation:"),
 ])
-async def test_a_failed_transcription_is_a_job_failed_error(connect, hub_env, fakes, outcome, reason):
+async def test_a_failed_transcription_is_an_error_with_its_code(connect, hub_env, fakes, outcome, reason):
     fakes["fal"].state["outcome"] = outcome
     async with connect(hub_env("fal", **FAST)) as client:
         result = await transcribe(client, audio="https://example.invalid/a.mp3")

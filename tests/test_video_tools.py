@@ -94,15 +94,26 @@ async def test_a_video_job_runs_from_queued_to_a_saved_mp4(provider, connect, hu
 
 
 @pytest.mark.parametrize("provider", sorted(CASES))
-async def test_a_refused_video_is_a_job_failed_error_with_the_providers_reason(provider, connect, hub_env, fakes):
+async def test_a_refused_video_is_a_content_policy_error_with_the_providers_reason(provider, connect, hub_env,
+                                                                                  fakes):
     fakes[provider].state["outcome"] = "content_policy"
     async with connect(hub_env(provider, **FAST)) as client:
         result = await client.call_tool("generate_video", video_args(provider))
         job_id = result.structured_content["job_id"]
         again = await client.call_tool("get_job", {"job_id": job_id})
-    assert result.is_error and result.content[0].text.startswith(f"[job_failed] {CASES[provider].failure}")
+    assert result.is_error and result.content[0].text.startswith(f"[content_policy] {CASES[provider].failure}")
     assert result.structured_content["status"] == "failed" and result.structured_content["outputs"] == []
-    assert again.is_error and again.content[0].text.startswith("[job_failed]")
+    assert result.structured_content["error"]["code"] == "content_policy"
+    assert again.is_error and again.content[0].text.startswith("[content_policy]")
+
+
+@pytest.mark.parametrize("provider", sorted(CASES))
+async def test_a_failed_video_that_is_no_refusal_stays_job_failed(provider, connect, hub_env, fakes):
+    fakes[provider].state["outcome"] = "error"
+    async with connect(hub_env(provider, **FAST)) as client:
+        result = await client.call_tool("generate_video", video_args(provider))
+    assert result.is_error and result.content[0].text.startswith("[job_failed]"), result.content[0].text
+    assert result.structured_content["error"]["code"] == "job_failed"
 
 
 async def test_sora_is_marked_deprecated_in_the_result(connect, hub_env):
@@ -266,7 +277,7 @@ async def test_bad_durations_are_refused_before_anything_is_sent(connect, hub_en
 def test_every_video_model_in_the_catalog_has_a_provider_module_and_a_resumable_backend():
     import importlib
 
-    from mcp_ai_hub.capabilities.jobs import load_backend
+    from mcp_ai_hub.jobs.backend import load_backend
     from mcp_ai_hub.catalog import Catalog
 
     providers = {p for p, e in Catalog.load().entries() if "video" in e.capabilities}

@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     from ..catalog import Resolved
     from ..hub import Hub
     from ..media import Media
-    from .jobs import JobSpec
+    from ..jobs.backend import JobSpec
 
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 MAX_N = 10

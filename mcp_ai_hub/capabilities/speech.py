@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..catalog import Catalog, Resolved
     from ..hub import Hub
     from ..media import Media
-    from .jobs import JobSpec
+    from ..jobs.backend import JobSpec
 
 
 @dataclass(frozen=True)

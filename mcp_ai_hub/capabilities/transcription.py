@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..catalog import Resolved
     from ..hub import Hub
     from ..inputs import InputFile
-    from .jobs import JobSpec
+    from ..jobs.backend import JobSpec
 
 Progress = Callable[[str], Awaitable[None]]
 

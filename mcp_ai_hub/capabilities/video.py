@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..catalog import Resolved
     from ..hub import Hub
     from ..inputs import InputFile
-    from .jobs import JobSpec
+    from ..jobs.backend import JobSpec
 
 
 @dataclass

@@ -13,6 +13,8 @@ from .. import __version__
 from ..catalog import Catalog
 from ..config import Settings
 from ..hub import Hub
+from ..jobs.manager import JobManager
+from ..jobs.sqlite_store import SqliteJobStore
 from . import audio_tools, image_tools, jobs_tools, media_blocks, models_tools, text_tools, video_tools
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -40,6 +42,8 @@ def build_server(settings: Settings | None = None, catalog: Catalog | None = Non
     catalog = catalog or Catalog.load()
 
     hub = Hub(settings, catalog)
+    hub.attach_jobs(JobManager(hub, SqliteJobStore(settings.state_dir / "jobs.sqlite3")))
+    bus = InMemorySubscriptionBus()  # job status changes go to 2026-07-28 `subscriptions/listen` streams
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Hub]:
@@ -49,13 +53,13 @@ def build_server(settings: Settings | None = None, catalog: Catalog | None = Non
         finally:
             await hub.aclose()
 
-    # job status changes go to 2026-07-28 `subscriptions/listen` streams through this bus
     mcp = MCPServer(
         "mcp-ai-hub", title="AI Hub", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan,
-        website_url="https://github.com/mcp-ai-hub/mcp-ai-hub", subscriptions=InMemorySubscriptionBus(),
+        website_url="https://github.com/mcp-ai-hub/mcp-ai-hub", subscriptions=bus,
     )
     for module in TOOL_MODULES:
         module.register(mcp, hub)
+    jobs_tools.publish_job_changes(mcp, hub, bus)
     for tool in list(mcp._tool_manager.list_tools()):
         if tool.name not in settings.tools:  # AI_HUB_TOOLS enables a subset
             mcp.remove_tool(tool.name)

@@ -24,7 +24,7 @@ from ..capabilities.transcription import TranscriptionJob, TranscriptionRequest
 from ..errors import InvalidArgument, ProviderUnavailable
 from ..hub import Hub
 from ..inputs import resolve_input
-from ..job_store import Job
+from ..jobs.store import Job
 from ..media import EXTENSIONS, Media
 from ..uploads import check_size
 from .jobs_tools import JobOut, job_result, wait_with_progress

@@ -33,7 +33,7 @@ from ..capabilities.image import (
 from ..catalog import Resolved
 from ..errors import ProviderBadRequest
 from ..hub import Hub
-from ..job_store import Job
+from ..jobs.store import Job
 from ..media import Media
 from .jobs_tools import job_result, wait_with_progress
 from .media_blocks import MediaOut, media_blocks

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
-from mcp.server.subscriptions import ResourceUpdated
+from mcp.server.subscriptions import ResourceUpdated, SubscriptionBus
 from mcp.types import (
     CallToolResult,
     EmptyResult,
@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import HubError, redact
 from ..hub import Hub
-from ..job_store import Job
+from ..jobs.store import Job
 from ..media import Media
 from .media_blocks import MediaOut, media_blocks
 from .results import READ_ONLY, hub_of, ok, tool_errors
@@ -202,9 +202,9 @@ async def run_job_tool(ctx: Context, hub: Hub, job: Job, wait_seconds: float, *,
 # --- notifications ------------------------------------------------------------------------------------
 
 
-def _notifications(mcp: MCPServer, hub: Hub) -> None:
-    """Publish job changes to both protocol generations' subscribers."""
-    bus = mcp._subscriptions  # the bus given to MCPServer (the SDK has no public accessor)
+def publish_job_changes(mcp: MCPServer, hub: Hub, bus: SubscriptionBus) -> None:
+    """Publish job changes to both protocol generations' subscribers: through `bus` (the one given
+    to MCPServer) and to handshake-era `resources/subscribe` sessions."""
     legacy: dict[str, dict[int, Any]] = {}  # uri -> handshake-era subscribers, one per connection
 
     def connection_of(ctx: Any) -> Any:
@@ -247,8 +247,6 @@ WaitSeconds = Annotated[int, Field(ge=0, le=3600, description=(
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    _notifications(mcp, hub)
-
     @mcp.tool(
         title="Get a job",
         description=(
@@ -298,7 +296,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         limit: Annotated[int, Field(ge=1, le=200, description="At most this many jobs")] = 20,
     ) -> Annotated[CallToolResult, JobListOut]:
         hub = hub_of(ctx)
-        jobs = await hub.jobs.list(status.strip(), limit)
+        jobs = await hub.jobs.recent(status.strip(), limit)
         lines = [f"{len(jobs)} job(s)" + (f" with status {status}" if status else "") + "."]
         lines += [f"- {j.job_id} {j.kind} {j.provider}/{j.model}: {describe(j)}" for j in jobs]
         return ok("\n".join(lines), {"jobs": [j.to_dict() for j in jobs]}, hub=hub)

@@ -31,7 +31,7 @@ from ...capabilities.image import (
     size_for_ratio,
     unknown_model_fields,
 )
-from ...capabilities.jobs import JobSpec, summarize_input
+from ...jobs.backend import JobSpec, summarize_input
 from . import storage
 from .queue import FalQueue
 
@@ -40,10 +40,9 @@ if TYPE_CHECKING:
 
 
 class FalImageQueue(FalQueue):
-    """The fal queue for image jobs: a safety refusal is [content_policy]."""
+    """The fal queue for image jobs, polled more often."""
 
     ref = "fal.image"
-    refusal_code = "content_policy"
     poll_interval = 0.5  # FLUX images take seconds, not minutes
 
 

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
+from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from . import API, queue_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 # fal queue status -> hub job status (COMPLETED with `error` is a failure)
 STATUS: dict[str, JobStatus] = {"IN_QUEUE": "queued", "IN_PROGRESS": "running", "COMPLETED": "succeeded"}
@@ -102,11 +102,11 @@ class FalQueue:
 
     ref = "fal.queue"
     provider = "fal"
+    api = API
     poll_interval = 1.0
     max_poll_interval = 10.0
-    refusal_code = ""  # the job error code of a content-policy refusal ("" keeps job_failed)
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         base = queue_url(hub.settings)
         response = await hub.http.request(API, hub.key("fal"), "POST", f"{base}/{model.strip('/')}", json=input,
                                           retry="submit", timeout=SUBMIT_TIMEOUT)
@@ -120,7 +120,7 @@ class FalQueue:
                 "response_url": data.get("response_url") or requests,
                 "cancel_url": data.get("cancel_url") or f"{requests}/cancel"}
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         key = hub.key("fal")
         response = await hub.http.request(API, key, "GET", state["status_url"], params={"logs": "1"},
                                           timeout=POLL_TIMEOUT)
@@ -134,7 +134,7 @@ class FalQueue:
         if data.get("error"):
             error, error_type = data["error"], str(data.get("error_type") or "")
             return PollResult("failed", error=_describe_failure(error, error_type),
-                              error_code=self.refusal_code if _is_refusal(error, error_type) else "")
+                              error_code="content_policy" if _is_refusal(error, error_type) else "")
         try:
             result = (await hub.http.request(API, key, "GET", state["response_url"], timeout=RESULT_TIMEOUT)).json()
         except ProviderError as exc:
@@ -142,14 +142,14 @@ class FalQueue:
                 refused = exc.code == "content_policy"
                 return PollResult("failed", error=_describe_failure(exc.message, "content_policy_violation"
                                                                     if refused else ""),
-                                  error_code=self.refusal_code if refused else "")
+                                  error_code="content_policy" if refused else "")
             raise
         metrics = data.get("metrics") or {}
         took = metrics.get("inference_time")
         message = f"completed in {took:.1f}s" if isinstance(took, (int, float)) else "completed"
         return PollResult("succeeded", progress=1.0, message=message, outputs=extract_outputs(result), result=result)
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         try:
             response = await hub.http.request(API, hub.key("fal"), "PUT", state["cancel_url"], timeout=POLL_TIMEOUT)
         except ProviderBadRequest as exc:

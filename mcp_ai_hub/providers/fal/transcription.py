@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...audio import probe_duration
-from ...capabilities.jobs import JobSpec, summarize_input
+from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.transcription import (
     Segment,
     TranscriptionJob,
@@ -34,7 +34,7 @@ from .queue import BACKEND
 
 if TYPE_CHECKING:
     from ...hub import Hub
-    from ...job_store import Job
+    from ...jobs.store import Job
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024  # one fal storage upload (its multipart flow is for larger files)
 RESERVED = {"audio_url"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.jobs import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
+from ...jobs.backend import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, one_of, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
@@ -25,6 +25,7 @@ from . import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
+    from ...context import ProviderContext
     from ...hub import Hub
 
 INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
@@ -37,10 +38,11 @@ class VeoOperations:
 
     ref = "gemini.video"
     provider = "gemini"
+    api = API
     poll_interval = 5.0
     max_poll_interval = 20.0
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("gemini"), "POST",
                                           f"{base_url(hub.settings)}/{model_path(model)}:predictLongRunning",
                                           json=input, retry="submit", timeout=SUBMIT_TIMEOUT)
@@ -49,7 +51,7 @@ class VeoOperations:
             raise ProviderUnavailable("Gemini accepted the request but returned no operation name", provider="gemini")
         return {"operation": str(name)}
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("gemini"), "GET",
                                           f"{base_url(hub.settings)}/{state['operation']}", timeout=POLL_TIMEOUT)
         op = json_of(response, API)
@@ -69,11 +71,12 @@ class VeoOperations:
                 outputs.append(OutputRef(f"data:{item.get('mimeType') or 'video/mp4'};base64,{item['video']}"))
         if not outputs:
             reasons = "; ".join(video.get("raiMediaFilteredReasons") or []) or "no video was returned"
-            prefix = "content policy: " if video.get("raiMediaFilteredCount") else ""
-            return PollResult("failed", error=prefix + reasons, result=op)
+            refused = bool(video.get("raiMediaFilteredCount"))
+            return PollResult("failed", error=("content policy: " if refused else "") + reasons, result=op,
+                              error_code="content_policy" if refused else "")
         return PollResult("succeeded", progress=1.0, message="completed", outputs=outputs, result=op)
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
 
 

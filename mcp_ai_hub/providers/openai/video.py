@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
+from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, one_of
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
@@ -25,6 +25,7 @@ from . import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
+    from ...context import ProviderContext
     from ...hub import Hub
 
 # Sora video status -> hub job status
@@ -40,10 +41,11 @@ class SoraVideos:
 
     ref = "openai.video"
     provider = "openai"
+    api = API
     poll_interval = 2.0
     max_poll_interval = 15.0
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         url, key = f"{base_url(hub.settings)}/videos", hub.key("openai")
         reference = input.get("input_reference")
         if isinstance(reference, InputFile):
@@ -59,7 +61,7 @@ class SoraVideos:
             raise ProviderUnavailable("OpenAI accepted the video request but returned no id", provider="openai")
         return {"id": str(video_id)}
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         base = base_url(hub.settings)
         response = await hub.http.request(API, hub.key("openai"), "GET", f"{base}/videos/{state['id']}",
                                           timeout=POLL_TIMEOUT)
@@ -78,13 +80,13 @@ class SoraVideos:
         if status in ("failed", "cancelled"):
             err = data.get("error") or {}
             reason = str(err.get("message") or raw) + (f" ({err['code']})" if err.get("code") else "")
-            if err.get("code") in ("moderation_blocked", "content_policy_violation"):
-                reason = "content policy: " + reason
-            return PollResult(status, error=reason, result=data)
+            refused = err.get("code") in ("moderation_blocked", "content_policy_violation")
+            return PollResult(status, error=("content policy: " if refused else "") + reason, result=data,
+                              error_code="content_policy" if refused else "")
         message = "in queue" if status == "queued" else "generating"
         return PollResult(status, progress=fraction, message=message, poll_after=poll_after)
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
 
 

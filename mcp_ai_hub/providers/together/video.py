@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
+from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, shape_fields, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
@@ -21,6 +21,7 @@ from . import API, video_base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
+    from ...context import ProviderContext
     from ...hub import Hub
 
 # Together video status -> hub job status
@@ -34,10 +35,11 @@ class TogetherVideos:
 
     ref = "together.video"
     provider = "together"
+    api = API
     poll_interval = 3.0
     max_poll_interval = 20.0
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("together"), "POST", f"{video_base_url(hub.settings)}/videos",
                                           json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
         video_id = json_of(response, API).get("id")
@@ -45,7 +47,7 @@ class TogetherVideos:
             raise ProviderUnavailable("Together accepted the video request but returned no id", provider="together")
         return {"id": str(video_id)}
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("together"), "GET",
                                           f"{video_base_url(hub.settings)}/videos/{state['id']}", timeout=POLL_TIMEOUT)
         data = json_of(response, API)
@@ -63,10 +65,11 @@ class TogetherVideos:
             err = data.get("error") or {}
             errors = (data.get("info") or {}).get("errors")
             reason = str(err.get("message") or errors or raw) + (f" ({err['code']})" if err.get("code") else "")
-            return PollResult(status, error=reason, result=data)
+            refused = err.get("code") == "content_policy_violation"
+            return PollResult(status, error=reason, result=data, error_code="content_policy" if refused else "")
         return PollResult(status, message="in queue" if status == "queued" else "generating")
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
 
 

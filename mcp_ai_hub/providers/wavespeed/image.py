@@ -30,7 +30,7 @@ from ...capabilities.image import (
     size_for_ratio,
     unknown_model_fields,
 )
-from ...capabilities.jobs import JobSpec, summarize_input
+from ...jobs.backend import JobSpec, summarize_input
 from . import predictions
 from .predictions import WaveSpeedPredictions
 
@@ -39,10 +39,9 @@ if TYPE_CHECKING:
 
 
 class WaveSpeedImagePredictions(WaveSpeedPredictions):
-    """WaveSpeed predictions for image jobs: a safety refusal is [content_policy]."""
+    """WaveSpeed predictions for image jobs, polled more often."""
 
     ref = "wavespeed.image"
-    refusal_code = "content_policy"
     poll_interval = 0.5  # WaveSpeed FLUX answers in a second or two
 
 

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
+from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of, make_error
 from ...uploads import file_form
 from . import API, base_url
 
 if TYPE_CHECKING:
+    from ...context import ProviderContext
     from ...hub import Hub
     from ...inputs import InputFile
 
@@ -57,11 +58,11 @@ class WaveSpeedPredictions:
 
     ref = "wavespeed.predictions"
     provider = "wavespeed"
+    api = API
     poll_interval = 1.0
     max_poll_interval = 10.0
-    refusal_code = ""  # the job error code of a content-policy refusal ("" keeps job_failed)
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("wavespeed"), "POST",
                                           f"{base_url(hub.settings)}/{model.strip('/')}", json=input,
                                           retry="submit", timeout=SUBMIT_TIMEOUT)
@@ -71,7 +72,7 @@ class WaveSpeedPredictions:
                                       provider="wavespeed")
         return {"id": str(data["id"]), "endpoint": model, "get_url": str((data.get("urls") or {}).get("get") or "")}
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("wavespeed"), "GET",
                                           f"{base_url(hub.settings)}/predictions/{state['id']}/result",
                                           timeout=POLL_TIMEOUT)
@@ -92,10 +93,10 @@ class WaveSpeedPredictions:
             if refused:
                 reason = f"content policy: {reason}"
             return PollResult(status, error=reason, message=raw, result=data,
-                              error_code=self.refusal_code if refused and status == "failed" else "")
+                              error_code="content_policy" if refused and status == "failed" else "")
         return PollResult(status, message="in queue" if status == "queued" else "processing")
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
 
 

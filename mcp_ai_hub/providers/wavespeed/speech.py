@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...capabilities.jobs import JobSpec, summarize_input
+from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.speech import SpeechJob, SpeechRequest
 from ...errors import InvalidArgument
 from . import predictions

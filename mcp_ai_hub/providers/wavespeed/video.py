@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...capabilities import merge_options
-from ...capabilities.jobs import JobSpec, summarize_input
+from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.video import VideoRequest, pick_endpoint, shape_fields, whole
 from . import predictions
 

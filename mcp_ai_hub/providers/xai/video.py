@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
+from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, whole
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
@@ -20,6 +20,7 @@ from . import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
+    from ...context import ProviderContext
     from ...hub import Hub
 
 # xAI video status -> hub job status
@@ -35,10 +36,11 @@ class XaiVideos:
 
     ref = "xai.video"
     provider = "xai"
+    api = API
     poll_interval = 3.0
     max_poll_interval = 15.0
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("xai"), "POST", f"{base_url(hub.settings)}/videos/generations",
                                           json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
         request_id = json_of(response, API).get("request_id")
@@ -46,7 +48,7 @@ class XaiVideos:
             raise ProviderUnavailable("xAI accepted the request but returned no request_id", provider="xai")
         return {"request_id": str(request_id)}
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("xai"), "GET",
                                           f"{base_url(hub.settings)}/videos/{state['request_id']}",
                                           timeout=POLL_TIMEOUT)
@@ -69,10 +71,11 @@ class XaiVideos:
                       else str(err.get("message") or data.get("error") or "generation failed"))
             if err.get("code"):
                 reason += f" ({err['code']})"
-            return PollResult("failed", error=reason, result=data)
+            refused = "moderat" in str(err.get("code")) or "content_policy" in str(err.get("code"))
+            return PollResult("failed", error=reason, result=data, error_code="content_policy" if refused else "")
         return PollResult(status, progress=fraction, message="in queue" if status == "queued" else "generating")
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
 
 

@@ -15,19 +15,15 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..config import PROVIDERS
+from .states import CancelOutcome, JobStatus
 
 if TYPE_CHECKING:
-    from ..hub import Hub
+    from ..context import ProviderContext
+    from ..http import ProviderApi
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-ACTIVE: tuple[JobStatus, ...] = ("queued", "running")
-TERMINAL: tuple[JobStatus, ...] = ("succeeded", "failed", "cancelled")
-
-# what a provider said to a cancel request
-CancelOutcome = Literal["cancelled", "unsupported", "too_late"]
+__all__ = ["CancelOutcome", "JobBackend", "JobSpec", "JobStatus", "OutputRef", "PollResult", "load_backend"]
 
 
 @dataclass(frozen=True)
@@ -71,18 +67,19 @@ class JobBackend(Protocol):
 
     ref: str  # "<provider>.<module>", see the module docstring
     provider: str
+    api: ProviderApi  # auth and error bodies, for outputs whose URL needs the provider's key
     poll_interval: float  # seconds before the first polls
     max_poll_interval: float  # the backoff ceiling
 
-    async def submit(self, hub: Hub, model: str, input: dict[str, Any]) -> dict[str, Any]:
+    async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         """Send the billed request once (retry policy "submit") and return the state to persist."""
         ...
 
-    async def poll(self, hub: Hub, state: dict[str, Any]) -> PollResult:
+    async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         """Ask the provider how the job is doing (idempotent; safe to repeat)."""
         ...
 
-    async def cancel(self, hub: Hub, state: dict[str, Any]) -> CancelOutcome:
+    async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         """Ask the provider to stop the job; "unsupported" when it has no way to."""
         ...
 
@@ -108,7 +105,7 @@ class JobSpec:
 def load_backend(ref: str) -> JobBackend:
     """The backend object behind a stored `ref` (imports the provider module on first use)."""
     provider, _, module = ref.partition(".")
-    if provider not in PROVIDERS or not module.isidentifier():
+    if not provider.isidentifier() or not module.isidentifier():
         raise ValueError(f"not a job backend reference: {ref!r}")
     return importlib.import_module(f"mcp_ai_hub.providers.{provider}.{module}").BACKEND
 

@@ -10,12 +10,13 @@ import binascii
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes, urljoin, urlparse
 
-from .errors import InvalidArgument, ProviderUnavailable
+from ..errors import InvalidArgument, ProviderUnavailable
 
 if TYPE_CHECKING:
-    from .capabilities.jobs import OutputRef
-    from .hub import Hub
-    from .media import Media
+    from ..context import ProviderContext
+    from ..http import ProviderApi
+    from ..media import Media
+    from .backend import OutputRef
 
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
@@ -26,8 +27,10 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme, parts.netloc
 
 
-async def save_output(hub: Hub, provider: str, ref: OutputRef) -> Media:
-    """Save `ref` as a new file and return its media; `source_url` keeps the provider's URL."""
+async def save_output(hub: ProviderContext, api: ProviderApi, ref: OutputRef) -> Media:
+    """Save `ref` as a new file and return its media; `source_url` keeps the provider's URL.
+    `api` is the provider's (its name labels the file; its auth goes with `ref.auth` URLs)."""
+    provider = api.name
     if ref.url.startswith("data:"):
         header, _, payload = ref.url[5:].partition(",")
         try:
@@ -37,7 +40,7 @@ async def save_output(hub: Hub, provider: str, ref: OutputRef) -> Media:
         return await hub.media.save_bytes(data, provider, mime_hint=header.split(";")[0] or ref.mime_type)
     if not ref.auth:
         return await hub.media.download(hub.http, ref.url, provider)
-    api, key, url = hub.provider(provider).API, hub.key(provider), ref.url
+    key, url = hub.key(provider), ref.url
     for _ in range(MAX_REDIRECTS):
         async with hub.http.stream(api, key, "GET", url, follow_redirects=False) as response:
             location = response.headers.get("location")

@@ -1,6 +1,6 @@
 """The job manager: provider-side asynchronous work (video, queued images and audio) as hub jobs
 that survive client timeouts and server restarts. Provider-agnostic: the protocol of each
-provider lives in a `JobBackend` (`capabilities/jobs.py`), the records in `job_store.py`.
+provider lives in a `JobBackend` (`backend.py`), the records in a `JobStore` (`store.py`).
 
 Life of a job (`JobManager.start`):
 1. The record is written (status "queued", phase "submitting", leased to this process) before
@@ -37,17 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from .capabilities.jobs import (
-    ACTIVE,
-    JobBackend,
-    JobSpec,
-    OutputRef,
-    PollResult,
-    compact_json,
-    load_backend,
-    summarize_input,
-)
-from .errors import (
+from ..errors import (
     HubError,
     InvalidArgument,
     JobNotFound,
@@ -55,11 +45,13 @@ from .errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from .job_outputs import save_output
-from .job_store import Job, JobStore, owner_id, owner_is_dead
+from .backend import JobBackend, JobSpec, OutputRef, PollResult, compact_json, load_backend, summarize_input
+from .outputs import save_output
+from .states import ACTIVE, STATUSES
+from .store import Job, JobStore, owner_id, owner_is_dead
 
 if TYPE_CHECKING:
-    from .hub import Hub
+    from ..context import ProviderContext
 
 log = logging.getLogger("mcp_ai_hub.jobs")
 
@@ -72,7 +64,7 @@ PURGE_EVERY = 3600.0
 HEARTBEAT = 5.0  # seconds between progress updates while waiting, even without news
 
 
-def _float_env(hub: Hub, name: str, default: float) -> float:
+def _float_env(hub: ProviderContext, name: str, default: float) -> float:
     try:
         value = float(hub.settings.env.get(name, "") or default)
     except ValueError:
@@ -81,11 +73,12 @@ def _float_env(hub: Hub, name: str, default: float) -> float:
 
 
 class JobManager:
-    """Starts, polls, waits on and cancels jobs; one per server process (`Hub.jobs`)."""
+    """Starts, polls, waits on and cancels jobs; one per server process, built by the server's
+    composition root over the provider context (keys, HTTP, media) and a store."""
 
-    def __init__(self, hub: Hub):
+    def __init__(self, hub: ProviderContext, store: JobStore):
         self.hub = hub
-        self.store = JobStore(hub.settings.state_dir / "jobs.sqlite3")
+        self.store = store
         self.owner = owner_id()
         self.poll_override = _float_env(hub, "AI_HUB_POLL_INTERVAL", 0.0) or None
         self.lease_seconds = _float_env(hub, "AI_HUB_JOB_LEASE_SECONDS", 30.0)
@@ -190,11 +183,12 @@ class JobManager:
                                                            f"jobs are kept {days:g} days. See list_jobs")
         return job
 
-    async def list(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
-        if status and status not in ("queued", "running", "succeeded", "failed", "cancelled"):
+    async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
+        """Jobs newest first, optionally of one status and kind."""
+        if status and status not in STATUSES:
             raise InvalidArgument(f"unknown status {status!r}",
                                   hint="Use queued, running, succeeded, failed or cancelled")
-        return await self.store.list(status, max(1, min(limit, 200)), kind)
+        return await self.store.recent(status, max(1, min(limit, 200)), kind)
 
     async def wait(self, job_id: str, timeout: float, on_update: Callable[[Job], Awaitable[None]] | None = None,
                    *, heartbeat: float = HEARTBEAT) -> Job:
@@ -415,6 +409,7 @@ class JobManager:
 
     async def _save_outputs(self, job: Job) -> None:
         """Save every pending output not saved yet (each recorded as it lands), then succeed."""
+        backend = load_backend(job.backend)
         outputs = list(job.outputs)
         attempts = 0
         for index, raw in enumerate(job.pending):
@@ -423,7 +418,7 @@ class JobManager:
             ref = OutputRef.from_dict(raw)
             while True:
                 try:
-                    media = await save_output(self.hub, job.provider, ref)
+                    media = await save_output(self.hub, backend.api, ref)
                     break
                 except HubError as exc:
                     attempts += 1

@@ -1,11 +1,7 @@
-"""Job records and their SQLite database under `AI_HUB_STATE_DIR` (`jobs.sqlite3`).
+"""The embedded job store: SQLite under `AI_HUB_STATE_DIR` (`jobs.sqlite3`).
 
-Several server processes may share the database (an editor often starts one per window), so:
-WAL journal, a busy timeout, and every state change is a compare-and-set `UPDATE`:
-- a lease (`lease_owner`, `lease_until`) says which process polls a job; only the holder writes
-  poll results, and a lease whose holder died (same host, process gone) or expired is taken over;
-- finishing a job (succeeded/failed/cancelled) only succeeds on an active job, so a cancel from
-  one process and a result from another cannot both win.
+Several server processes may share the database (an editor often starts one per window), so: WAL
+journal, a busy timeout, and every state change a compare-and-set `UPDATE` (see `store.py`).
 sqlite3 is imported on first use and every call runs in a worker thread (`anyio.to_thread`), so
 the event loop never blocks on the disk.
 """
@@ -13,17 +9,16 @@ the event loop never blocks on the disk.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import threading
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import anyio
 
-from .capabilities.jobs import ACTIVE, TERMINAL
+from .states import ACTIVE
+from .store import Job
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -56,87 +51,6 @@ CREATE INDEX IF NOT EXISTS jobs_updated ON jobs (updated_at);
 """
 JSON_COLUMNS = {"state", "input", "pending", "outputs", "result", "error", "meta"}
 ACTIVE_SQL = "(" + ",".join(f"'{s}'" for s in ACTIVE) + ")"
-
-# phases of an active job: "submitting" (no provider id yet), "polling", "downloading"; "done" after
-PHASES = ("submitting", "polling", "downloading", "done")
-
-
-@dataclass
-class Job:
-    """One job as stored. `to_dict()` is the contract's job object."""
-
-    job_id: str
-    kind: str
-    provider: str
-    model: str
-    backend: str
-    status: str = "queued"
-    phase: str = "submitting"
-    progress: float | None = None
-    message: str = ""
-    state: dict[str, Any] = field(default_factory=dict)
-    input: dict[str, Any] = field(default_factory=dict)
-    pending: list[dict[str, Any]] = field(default_factory=list)  # output refs still to save
-    outputs: list[dict[str, Any]] = field(default_factory=list)  # saved media objects
-    result: Any = None
-    error: dict[str, str] | None = None
-    meta: dict[str, Any] = field(default_factory=dict)  # what the creating tool wants kept
-    cancel_requested: bool = False
-    lease_owner: str | None = None
-    lease_until: float = 0.0
-    created_at: float = 0.0
-    updated_at: float = 0.0
-    finished_at: float | None = None
-
-    @property
-    def terminal(self) -> bool:
-        return self.status in TERMINAL
-
-    @property
-    def resource_uri(self) -> str:
-        return f"jobs://{self.job_id}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's job object (plus `result`, the provider's final JSON, when there is one)."""
-        return {
-            "job_id": self.job_id, "resource_uri": self.resource_uri, "kind": self.kind, "status": self.status,
-            "progress": self.progress, "message": self.message, "provider": self.provider, "model": self.model,
-            "outputs": list(self.outputs), "error": self.error, "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at), "result": self.result,
-        }
-
-
-def iso(ts: float) -> str:
-    """An RFC 3339 UTC timestamp with milliseconds."""
-    whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts))
-    return f"{whole}.{int(ts * 1000) % 1000:03d}Z"
-
-
-def owner_id() -> str:
-    """A lease owner name for this process: host, pid and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
-
-
-def owner_is_dead(owner: str | None) -> bool:
-    """True when `owner` names a process on this host that no longer exists."""
-    if not owner:
-        return True
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if os.name == "nt" or host != socket.gethostname() or not pid_text.isdigit():
-        return False  # on Windows signal 0 is CTRL_C_EVENT, not a probe: wait for the lease to expire
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OSError):
-        return False
-    return False
-
-
 _COLUMNS = [f.name for f in fields(Job)]
 
 
@@ -164,7 +78,7 @@ def _encode(key: str, value: Any) -> Any:
     return value
 
 
-class JobStore:
+class SqliteJobStore:
     """The jobs database; opened lazily, one connection guarded by a lock, used from threads."""
 
     def __init__(self, path: Path):
@@ -214,7 +128,7 @@ class JobStore:
 
         return await self._run(read)
 
-    async def list(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
+    async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
         def read() -> list[Job]:
             where, args = [], []
             if status:
