@@ -117,4 +117,4 @@ def test_function_level_and_type_checking_imports_count():
     )
     modules = {"mcp_ai_hub", "mcp_ai_hub.hub", "mcp_ai_hub.jobs", "mcp_ai_hub.jobs.manager"}
     found = _imports("mcp_ai_hub.probe", source, modules)
-    assert found == {"mcp_ai_hub.hub", "mcp_ai_hub.jobs", "mcp_ai_hub.jobs.manager"}
+    assert found == {"mcp_ai_hub", "mcp_ai_hub.hub", "mcp_ai_hub.jobs", "mcp_ai_hub.jobs.manager"}
