@@ -13,8 +13,8 @@ from typing import Any
 import anyio
 import pytest
 
-from mcp_ai_hub.jobs.backend import load_backend
 from mcp_ai_hub.catalog import Catalog
+from mcp_ai_hub.jobs.backend import load_backend
 from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio

@@ -13,11 +13,11 @@ from pathlib import Path
 import anyio
 import pytest
 
-from mcp_ai_hub.jobs.backend import JobSpec, compact_json
 from mcp_ai_hub.catalog import Catalog
 from mcp_ai_hub.config import Settings
 from mcp_ai_hub.errors import JobNotFound, ProviderUnavailable
 from mcp_ai_hub.hub import Hub
+from mcp_ai_hub.jobs.backend import JobSpec, compact_json
 from mcp_ai_hub.jobs.manager import JobManager
 from mcp_ai_hub.jobs.sqlite_store import SqliteJobStore
 from mcp_ai_hub.jobs.store import Job

@@ -277,8 +277,8 @@ async def test_bad_durations_are_refused_before_anything_is_sent(connect, hub_en
 def test_every_video_model_in_the_catalog_has_a_provider_module_and_a_resumable_backend():
     import importlib
 
-    from mcp_ai_hub.jobs.backend import load_backend
     from mcp_ai_hub.catalog import Catalog
+    from mcp_ai_hub.jobs.backend import load_backend
 
     providers = {p for p, e in Catalog.load().entries() if "video" in e.capabilities}
     assert providers == set(CASES)

@@ -73,8 +73,8 @@ from ..inputs import InputFile, resolve_input
 if TYPE_CHECKING:
     from ..catalog import Resolved
     from ..hub import Hub
-    from ..media import Media
     from ..jobs.backend import JobSpec
+    from ..media import Media
 
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 MAX_N = 10

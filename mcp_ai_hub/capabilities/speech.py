@@ -18,8 +18,8 @@ from ..errors import InvalidArgument
 if TYPE_CHECKING:
     from ..catalog import Catalog, Resolved
     from ..hub import Hub
-    from ..media import Media
     from ..jobs.backend import JobSpec
+    from ..media import Media
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
+from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from . import API, queue_url
 
 if TYPE_CHECKING:

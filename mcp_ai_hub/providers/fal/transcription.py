@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...audio import probe_duration
-from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.transcription import (
     Segment,
     TranscriptionJob,
@@ -29,6 +28,7 @@ from ...capabilities.transcription import (
     language_code,
 )
 from ...errors import InvalidArgument, ProviderUnavailable
+from ...jobs.backend import JobSpec, summarize_input
 from . import storage
 from .queue import BACKEND
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...capabilities import merge_options
-from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.video import VideoRequest, pick_endpoint, shape_fields
+from ...jobs.backend import JobSpec, summarize_input
 from . import storage
 from .queue import BACKEND
 

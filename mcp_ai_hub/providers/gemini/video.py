@@ -17,10 +17,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...jobs.backend import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
 from ...capabilities.video import VideoRequest, one_of, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
+from ...jobs.backend import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
 from . import API, base_url, model_path
 
 if TYPE_CHECKING:

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of, make_error
+from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...uploads import file_form
 from . import API, base_url
 

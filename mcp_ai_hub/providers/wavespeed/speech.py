@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.speech import SpeechJob, SpeechRequest
 from ...errors import InvalidArgument
+from ...jobs.backend import JobSpec, summarize_input
 from . import predictions
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...capabilities import merge_options
-from ...jobs.backend import JobSpec, summarize_input
 from ...capabilities.video import VideoRequest, pick_endpoint, shape_fields, whole
+from ...jobs.backend import JobSpec, summarize_input
 from . import predictions
 
 if TYPE_CHECKING:
