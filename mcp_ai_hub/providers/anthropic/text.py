@@ -22,7 +22,7 @@ from ...capabilities import merge_options
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
 from .. import sse
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest

@@ -17,7 +17,8 @@ import httpx2
 from ...audio import fill_duration, save_pcm_as_wav
 from ...capabilities.speech import SpeechRequest, SpeechResult, assign_voices
 from ...errors import InvalidArgument
-from . import API, base_url, voices
+from . import voices
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

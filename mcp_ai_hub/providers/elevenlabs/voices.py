@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 
 from ...errors import InvalidArgument
 from ...http import LISTING_TIMEOUT, json_of
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import ModelEntry

@@ -25,7 +25,7 @@ import httpx2
 from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
-from . import API, queue_url
+from .api import API, queue_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -16,7 +16,7 @@ import httpx2
 
 from ...errors import ProviderUnavailable
 from ...http import ProviderApi, json_of
-from . import API, parse_error, rest_url
+from .api import API, parse_error, rest_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -11,7 +11,7 @@ import httpx2
 
 from ...errors import ContentPolicy, ProviderUnavailable
 from ...http import json_of
-from . import API, base_url, model_path
+from .api import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -13,7 +13,7 @@ import httpx2
 from ...errors import ProviderBadRequest, ProviderTimeout, ProviderUnavailable
 from ...http import json_of
 from ...uploads import FileBody, filename_for
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

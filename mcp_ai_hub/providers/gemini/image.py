@@ -26,7 +26,7 @@ from ...capabilities.image import (
 )
 from ...errors import ContentPolicy, HubError, InvalidArgument, ProviderBadRequest
 from ...http import json_of
-from . import API, base_url, model_path
+from .api import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -23,7 +23,7 @@ from ...capabilities import merge_options
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, ProviderUnavailable
 from .. import sse
-from . import API, base_url, model_path
+from .api import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest

@@ -21,7 +21,7 @@ from ...capabilities.jobs import CancelOutcome, JobSpec, OutputRef, PollResult, 
 from ...capabilities.video import VideoRequest, one_of, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
-from . import API, base_url, model_path
+from .api import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...catalog import Resolved

@@ -22,7 +22,7 @@ from ...errors import InvalidArgument, ProviderBadRequest
 from ...http import json_of
 from ...inputs import resolve_input
 from ...multipart import FilePart, MultipartBody, file_part
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

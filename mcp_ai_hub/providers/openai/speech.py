@@ -10,7 +10,7 @@ import httpx2
 from ...audio import fill_duration
 from ...capabilities.speech import SpeechRequest, SpeechResult
 from ...errors import InvalidArgument
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult

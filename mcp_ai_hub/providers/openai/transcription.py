@@ -17,7 +17,7 @@ from ...capabilities.transcription import Segment, TranscriptionRequest, Transcr
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import json_of
 from ...uploads import file_form, form_fields, local_copy
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

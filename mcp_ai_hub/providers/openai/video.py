@@ -21,7 +21,7 @@ from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...inputs import InputFile
 from ...uploads import file_form
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved

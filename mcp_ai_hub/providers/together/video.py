@@ -17,7 +17,7 @@ from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, P
 from ...capabilities.video import VideoRequest, shape_fields, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
-from . import API, video_base_url
+from .api import API, video_base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved

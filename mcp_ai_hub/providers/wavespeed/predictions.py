@@ -21,7 +21,7 @@ from ...capabilities.jobs import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of, make_error
 from ...uploads import file_form
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -22,7 +22,7 @@ from ...capabilities.image import (
 from ...errors import ContentPolicy, ProviderBadRequest
 from ...http import ProviderApi, json_of
 from .. import openai_compat
-from . import base_url
+from .api import base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult

@@ -16,7 +16,7 @@ from ...capabilities.jobs import CancelOutcome, JobSpec, JobStatus, OutputRef, P
 from ...capabilities.video import VideoRequest, whole
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved

@@ -1,0 +1,44 @@
+"""Together AI: OpenAI-compatible wire; `GET /models` returns a bare array with a `type` per model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...capabilities import LiveModel
+from ...http import LISTING_TIMEOUT, ProviderApi, json_of
+from .. import openai_compat
+
+if TYPE_CHECKING:
+    from ...config import Settings
+    from ...hub import Hub
+
+API = ProviderApi("together", openai_compat.bearer, openai_compat.parse_error)
+
+# Together's model `type` -> hub capability
+TYPE_CAPABILITIES = {"chat": "text", "language": "text", "code": "text", "image": "image", "video": "video",
+                     "audio": "speech", "transcribe": "transcription"}
+
+
+def base_url(settings: Settings) -> str:
+    return settings.base_url("TOGETHER_BASE_URL")
+
+
+def video_base_url(settings: Settings) -> str:
+    """Videos live under /v2 on the same host."""
+    base = base_url(settings)
+    return base[: -len("/v1")] + "/v2" if base.endswith("/v1") else base + "/v2"
+
+
+async def list_models(hub: Hub) -> list[LiveModel]:
+    response = await hub.http.request(
+        API, hub.key("together"), "GET", f"{base_url(hub.settings)}/models", timeout=LISTING_TIMEOUT,
+        retry="none",
+    )
+    data = json_of(response, API)
+    items = data if isinstance(data, list) else data.get("data", [])
+    models = []
+    for item in items:
+        if isinstance(item, dict) and item.get("id"):
+            cap = TYPE_CAPABILITIES.get(str(item.get("type", "")))
+            models.append(LiveModel(str(item["id"]), [cap] if cap else [], item.get("context_length") or None))
+    return models
