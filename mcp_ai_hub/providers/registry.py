@@ -136,6 +136,15 @@ class Registry:
         """The default of a base-URL variable any provider declares, or None."""
         return next((s.base_urls[var] for s in self._specs.values() if var in s.base_urls), None)
 
+    def offering(self, capability: str) -> tuple[str, ...]:
+        """The names of the providers that offer `capability`."""
+        return tuple(s.name for s in self._specs.values() if s.offers(capability))
+
+    def display_list(self, capability: str = "", last: str = "and") -> str:
+        """Display names as prose, e.g. "OpenAI, Anthropic and xAI" (only those offering `capability`)."""
+        names = [s.display_name for s in self._specs.values() if not capability or s.offers(capability)]
+        return f"{', '.join(names[:-1])} {last} {names[-1]}" if len(names) > 1 else "".join(names)
+
     def key_vars(self) -> tuple[str, ...]:
         """Every key variable of every provider, each once."""
         return tuple(dict.fromkeys(var for s in self._specs.values() for var in s.key_vars))

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError, ProviderAuth, ProviderRateLimited, ProviderUnavailable
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 VERSION = "2023-06-01"
 
@@ -49,16 +49,13 @@ def base_url(settings: Settings) -> str:
     return settings.base_url("ANTHROPIC_BASE_URL")
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
+async def list_models(client: ProviderClient) -> list[LiveModel]:
     """All pages of `GET /v1/models` (`has_more` / `after_id`)."""
-    key, models, after = hub.key("anthropic"), [], ""
+    models, after = [], ""
     for _ in range(20):
         params = {"limit": "1000", **({"after_id": after} if after else {})}
-        response = await hub.http.request(
-            API, key, "GET", f"{base_url(hub.settings)}/v1/models", params=params, timeout=LISTING_TIMEOUT,
-            retry="none",
-        )
-        data = json_of(response, API)
+        response = await client.request("GET", "/v1/models", params=params, timeout=LISTING_TIMEOUT, retry="none")
+        data = client.json(response)
         models += [LiveModel(str(m["id"]), ["text"], m.get("max_input_tokens")) for m in data.get("data", [])]
         if not data.get("has_more") or not data.get("last_id"):
             break

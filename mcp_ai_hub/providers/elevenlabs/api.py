@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import HubError, ProviderAuth, ProviderRateLimited
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 DETAIL_STATUSES = {"invalid_api_key": ProviderAuth, "missing_permissions": ProviderAuth,
                    "quota_exceeded": ProviderRateLimited, "too_many_concurrent_requests": ProviderRateLimited,
@@ -42,13 +42,10 @@ def base_url(settings: Settings) -> str:
     return settings.base_url("ELEVENLABS_BASE_URL")
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
-    response = await hub.http.request(
-        API, hub.key("elevenlabs"), "GET", f"{base_url(hub.settings)}/v1/models", timeout=LISTING_TIMEOUT,
-        retry="none",
-    )
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    response = await client.request("GET", "/v1/models", timeout=LISTING_TIMEOUT, retry="none")
     models = []
-    for m in json_of(response, API):
+    for m in client.json(response):
         caps = ["speech"] if m.get("can_do_text_to_speech") else []
         models.append(LiveModel(str(m["model_id"]), caps))
     return models

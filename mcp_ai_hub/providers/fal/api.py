@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError, ProviderTimeout
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 # fal model category -> hub capability
 CATEGORY_CAPABILITIES = {"text-to-image": "image", "image-to-image": "image", "text-to-video": "video",
@@ -54,16 +54,14 @@ def rest_url(settings: Settings) -> str:
     return settings.base_url("FAL_REST_URL")
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
+async def list_models(client: ProviderClient) -> list[LiveModel]:
     """`GET {FAL_API_URL}/models` pages (`next_cursor`, `has_more`)."""
-    key, models, cursor = hub.key("fal"), [], ""
+    models, cursor = [], ""
     for _ in range(10):
         params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
-        response = await hub.http.request(
-            API, key, "GET", f"{hub.settings.base_url('FAL_API_URL')}/models", params=params,
-            timeout=LISTING_TIMEOUT, retry="none",
-        )
-        data = json_of(response, API)
+        response = await client.request("GET", f"{client.base('FAL_API_URL')}/models", params=params,
+                                        timeout=LISTING_TIMEOUT, retry="none")
+        data = client.json(response)
         for m in data.get("models", []):
             cap = CATEGORY_CAPABILITIES.get(str((m.get("metadata") or {}).get("category", "")))
             models.append(LiveModel(str(m["endpoint_id"]), [cap] if cap else []))

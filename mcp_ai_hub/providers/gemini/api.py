@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError, ProviderAuth, ProviderRateLimited
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 STATUS_CLASSES = {"UNAUTHENTICATED": ProviderAuth, "PERMISSION_DENIED": ProviderAuth,
                   "RESOURCE_EXHAUSTED": ProviderRateLimited}
@@ -61,15 +61,13 @@ def model_path(model: str) -> str:
     return model if model.startswith("models/") else f"models/{model}"
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
-    key, models, token = hub.key("gemini"), [], ""
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    models, token = [], ""
     for _ in range(20):
         params = {"pageSize": "1000", **({"pageToken": token} if token else {})}
-        response = await hub.http.request(
-            API, key, "GET", f"{base_url(hub.settings)}/models", params=params, timeout=LISTING_TIMEOUT,
-            retry="none",
-        )
-        data = json_of(response, API)
+        response = await client.request("GET", "/v1beta/models", params=params, timeout=LISTING_TIMEOUT,
+                                        retry="none")
+        data = client.json(response)
         for m in data.get("models", []):
             caps = sorted({METHOD_CAPABILITIES[x] for x in m.get("supportedGenerationMethods", [])
                            if x in METHOD_CAPABILITIES})

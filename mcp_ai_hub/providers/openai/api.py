@@ -10,7 +10,7 @@ from .. import openai_compat
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 API = ProviderApi("openai", openai_compat.bearer, openai_compat.parse_error)
 
@@ -19,5 +19,5 @@ def base_url(settings: Settings) -> str:
     return settings.base_url("OPENAI_BASE_URL")
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
-    return await openai_compat.list_models(hub, API, base_url(hub.settings))
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    return await openai_compat.list_models(client)

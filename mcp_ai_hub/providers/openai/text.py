@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult
@@ -29,4 +28,4 @@ async def generate_text(
     generate = openai_compat.generate_chat
     if request.web_search or RESPONSES_ONLY.search(resolved.wire_id):
         generate = openai_compat.generate_responses
-    return await generate(hub, API, base_url(hub.settings), DIALECT, resolved, request, on_progress)
+    return await generate(hub, hub.client("openai"), DIALECT, resolved, request, on_progress)

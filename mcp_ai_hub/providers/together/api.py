@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
-from ...http import LISTING_TIMEOUT, ProviderApi, json_of
+from ...http import LISTING_TIMEOUT, ProviderApi
 from .. import openai_compat
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 API = ProviderApi("together", openai_compat.bearer, openai_compat.parse_error)
 
@@ -29,12 +29,9 @@ def video_base_url(settings: Settings) -> str:
     return base[: -len("/v1")] + "/v2" if base.endswith("/v1") else base + "/v2"
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
-    response = await hub.http.request(
-        API, hub.key("together"), "GET", f"{base_url(hub.settings)}/models", timeout=LISTING_TIMEOUT,
-        retry="none",
-    )
-    data = json_of(response, API)
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    response = await client.request("GET", "/models", timeout=LISTING_TIMEOUT, retry="none")
+    data = client.json(response)
     items = data if isinstance(data, list) else data.get("data", [])
     models = []
     for item in items:

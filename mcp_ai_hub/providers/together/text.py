@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult
@@ -24,5 +23,5 @@ DIALECT = openai_compat.TextDialect(
 async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    base = base_url(hub.settings)
-    return await openai_compat.generate_chat(hub, API, base, DIALECT, resolved, request, on_progress)
+    client = hub.client("together")
+    return await openai_compat.generate_chat(hub, client, DIALECT, resolved, request, on_progress)

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from ...capabilities import LiveModel
 from ...errors import ContentPolicy, HubError
-from ...http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
+from ...http import LISTING_TIMEOUT, ProviderApi, json_body, make_error
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...hub import Hub
+    from ...http import ProviderClient
 
 # WaveSpeed model `type` -> hub capability
 TYPE_CAPABILITIES = {"text-to-image": "image", "image-to-image": "image", "text-to-video": "video",
@@ -39,13 +39,10 @@ def base_url(settings: Settings) -> str:
     return settings.base_url("WAVESPEED_BASE_URL") + "/api/v3"
 
 
-async def list_models(hub: Hub) -> list[LiveModel]:
-    response = await hub.http.request(
-        API, hub.key("wavespeed"), "GET", f"{base_url(hub.settings)}/models", timeout=LISTING_TIMEOUT,
-        retry="none",
-    )
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    response = await client.request("GET", "/api/v3/models", timeout=LISTING_TIMEOUT, retry="none")
     models = []
-    for m in json_of(response, API).get("data") or []:
+    for m in client.json(response).get("data") or []:
         cap = TYPE_CAPABILITIES.get(str(m.get("type", "")))
         models.append(LiveModel(str(m["model_id"]), [cap] if cap else []))
     return models

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult
@@ -28,4 +27,4 @@ async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
     generate = openai_compat.generate_responses if request.web_search else openai_compat.generate_chat
-    return await generate(hub, API, base_url(hub.settings), DIALECT, resolved, request, on_progress)
+    return await generate(hub, hub.client("xai"), DIALECT, resolved, request, on_progress)
