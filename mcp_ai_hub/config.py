@@ -8,6 +8,7 @@ Nothing here touches the network or the disk beyond reading `.env`.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,7 @@ def _number(env: dict[str, str], var: str, default: float, kind: type, minimum: 
         value = kind(raw)
     except ValueError:
         raise SettingsError(f"{var}: {raw!r} is not {'an integer' if kind is int else 'a number'}") from None
-    if value != value or value < minimum:  # NaN, or below the minimum
+    if math.isnan(value) or value < minimum:
         raise SettingsError(f"{var}: {raw!r} must be at least {minimum:g}")
     return value
 
