@@ -188,7 +188,8 @@ class Catalog:
                 raise ManifestError(f"{path}: missing manifest for provider {spec.name!r}")
             manifest = _validate(ProviderManifest, _load_toml(path), path)
             if manifest.provider != spec.name:
-                raise ManifestError(f"{path}: field provider: is {manifest.provider!r}, expected {spec.name!r}")
+                raise ManifestError(
+                    f"{path}: field provider: is {manifest.provider!r}, expected {spec.name!r}")
             if tuple(manifest.key_env) != spec.key_vars:
                 raise ManifestError(f"{path}: field key_env: expected {list(spec.key_vars)}")
             seen: set[str] = set()
@@ -198,8 +199,9 @@ class Catalog:
                 seen.add(entry.id)
                 missing = [c for c in entry.capabilities if not spec.offers(c)]
                 if missing:
-                    raise ManifestError(f"{path}: field models.{i}.capabilities: {spec.name} has no module for "
-                                        f"{', '.join(missing)} (its spec offers {', '.join(spec.capabilities)})")
+                    raise ManifestError(
+                        f"{path}: field models.{i}.capabilities: {spec.name} has no module for "
+                        f"{', '.join(missing)} (its spec offers {', '.join(spec.capabilities)})")
             providers[spec.name] = manifest
         for path in sorted((directory / "providers").glob("*.toml")):
             if path.resolve() not in claimed:

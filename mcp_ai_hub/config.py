@@ -71,7 +71,8 @@ def _subset(env: dict[str, str], var: str, known: tuple[str, ...], *, lower: boo
     names = _split_list(raw.lower() if lower else raw)
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise SettingsError(f"{var}: unknown name(s) {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+        listed = ", ".join(map(repr, unknown))
+        raise SettingsError(f"{var}: unknown name(s) {listed}; known: {', '.join(known)}")
     return tuple(dict.fromkeys(names)) or known
 
 

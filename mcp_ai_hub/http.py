@@ -250,7 +250,8 @@ class ProviderClient:
         self, method: str, path_or_url: str, *, retry: RetryPolicy = "idempotent", **kwargs: Any
     ) -> httpx2.Response:
         """`Http.request` with this provider's auth and error parsing."""
-        return await self.http.request(self.api, self.key, method, self.url(path_or_url), retry=retry, **kwargs)
+        url = self.url(path_or_url)
+        return await self.http.request(self.api, self.key, method, url, retry=retry, **kwargs)
 
     def stream(
         self, method: str, path_or_url: str, *, retry: RetryPolicy = "idempotent", **kwargs: Any

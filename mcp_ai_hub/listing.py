@@ -52,7 +52,8 @@ def check_filters(capability: str, provider: str, registry: Registry) -> None:
     if capability and capability not in CAPABILITIES:
         raise InvalidArgument(f"unknown capability {capability!r}", hint=f"Use one of {', '.join(CAPABILITIES)}")
     if provider and provider not in registry:
-        raise InvalidArgument(f"unknown provider {provider!r}", hint=f"Use one of {', '.join(registry.names)}")
+        raise InvalidArgument(f"unknown provider {provider!r}",
+                              hint=f"Use one of {', '.join(registry.names)}")
 
 
 def list_models(hub: Hub, capability: str = "", provider: str = "", available_only: bool = False) -> dict:
@@ -89,7 +90,8 @@ async def refresh(hub: Hub, provider: str = "") -> dict[str, str]:
 
     errors: dict[str, str] = {}
     secrets = hub.settings.secrets()
-    targets = [p for p in hub.settings.registry.names if hub.settings.has_key(p) and (not provider or p == provider)]
+    targets = [p for p in hub.settings.registry.names
+               if hub.settings.has_key(p) and (not provider or p == provider)]
 
     async def one(name: str) -> None:
         try:
@@ -101,7 +103,7 @@ async def refresh(hub: Hub, provider: str = "") -> dict[str, str]:
             trace = redact("".join(traceback.format_exception(exc)), secrets)
             log.warning("live listing of %s could not be read:\n%s", name, trace)
             err = ProviderUnavailable(f"unexpected model listing from {name} ({type(exc).__name__})",
-                                      provider=name, hint="The hub could not read it; the server log has the detail")
+                                      provider=name, hint="The hub could not read it; see the server log")
             errors[name] = redact(err.render(), secrets)
             return
         known = {m.id for m in live}

@@ -17,8 +17,9 @@ CODE = (
 
 
 def _loaded(tmp_path, **env: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=60, check=False,
-                         cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env})
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env}
+    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=60,
+                         check=False, cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     return set(json.loads(out.stdout))
 

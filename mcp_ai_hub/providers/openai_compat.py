@@ -213,8 +213,8 @@ def _chat_outcome(api: ProviderApi, draft: Draft, refusal: str) -> TextResult:
 
 
 async def generate_chat(
-    hub: ProviderContext, client: ProviderClient, dialect: TextDialect, resolved: Resolved, request: TextRequest,
-    on_progress: OnProgress | None = None,
+    hub: ProviderContext, client: ProviderClient, dialect: TextDialect, resolved: Resolved,
+    request: TextRequest, on_progress: OnProgress | None = None,
 ) -> TextResult:
     """`POST {base}/chat/completions`, streamed (SSE, `[DONE]`) unless the request says otherwise."""
     api = client.api
@@ -309,8 +309,8 @@ def _responses_final(
 
 
 async def generate_responses(
-    hub: ProviderContext, client: ProviderClient, dialect: TextDialect, resolved: Resolved, request: TextRequest,
-    on_progress: OnProgress | None = None,
+    hub: ProviderContext, client: ProviderClient, dialect: TextDialect, resolved: Resolved,
+    request: TextRequest, on_progress: OnProgress | None = None,
 ) -> TextResult:
     """`POST {base}/responses` (needed for server-side search and Responses-only models)."""
     api = client.api

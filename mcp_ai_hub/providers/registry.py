@@ -51,7 +51,8 @@ class ProviderSpec:
             raise RegistryError(f"provider name {self.name!r}: use lowercase letters, digits, '-' or '_'")
         unknown = sorted(set(self.capabilities) - set(CAPABILITIES))
         if unknown:
-            raise RegistryError(f"provider {self.name}: unknown capabilities {unknown}; known: {CAPABILITIES}")
+            raise RegistryError(f"provider {self.name}: unknown capabilities {unknown}; "
+                                f"known: {CAPABILITIES}")
         if not self.base_urls:
             raise RegistryError(f"provider {self.name}: no base URL")
         if self.key_required and not self.key_vars:

@@ -54,7 +54,8 @@ async def list_models(client: ProviderClient) -> list[LiveModel]:
     models, after = [], ""
     for _ in range(20):
         params = {"limit": "1000", **({"after_id": after} if after else {})}
-        response = await client.request("GET", "/v1/models", params=params, timeout=LISTING_TIMEOUT, retry="none")
+        response = await client.request("GET", "/v1/models", params=params, timeout=LISTING_TIMEOUT,
+                                        retry="none")
         data = client.json(response)
         models += [LiveModel(str(m["id"]), ["text"], m.get("max_input_tokens")) for m in data.get("data", [])]
         if not data.get("has_more") or not data.get("last_id"):

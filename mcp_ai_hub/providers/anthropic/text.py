@@ -22,7 +22,7 @@ from ...capabilities import merge_options
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
 from .. import sse
-from .api import API, base_url
+from .api import API
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest
@@ -147,12 +147,12 @@ def _read_message(draft: Draft, message: Mapping[str, Any], thinking: bool) -> s
 async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    key = hub.key("anthropic")
+    client = hub.client("anthropic")
     body = await request_body(hub, resolved, request)
     thinking = (body.get("thinking") or {}).get("type", "disabled") != "disabled"
     draft, stop_reason, finished = Draft(resolved, on_progress), "", False
-    async with hub.http.stream(API, key, "POST", f"{base_url(hub.settings)}/v1/messages",
-                               json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream("POST", "/v1/messages",
+                             json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             message = await sse.json_body(response, API.name)
             return _outcome(draft, _read_message(draft, message, thinking))

@@ -1,1 +1,1 @@
-"""ElevenLabs: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""ElevenLabs: its identity in `spec`, how to talk to it in `api`, one module per capability."""

@@ -30,7 +30,8 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
         return make_error(status, str(detail.get("message") or detail.get("status") or ""),
                           cls=DETAIL_STATUSES.get(str(detail.get("status"))))
     if isinstance(detail, list):
-        parts = [f"{'.'.join(str(x) for x in d.get('loc', []))}: {d.get('msg')}" for d in detail if isinstance(d, dict)]
+        parts = [f"{'.'.join(str(x) for x in d.get('loc', []))}: {d.get('msg')}"
+                 for d in detail if isinstance(d, dict)]
         return make_error(status, "; ".join(parts))
     return make_error(status, str(detail) if detail else body.decode("utf-8", "replace")[:500])
 

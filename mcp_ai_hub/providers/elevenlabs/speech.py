@@ -18,7 +18,7 @@ from ...audio import fill_duration, save_pcm_as_wav
 from ...capabilities.speech import SpeechRequest, SpeechResult, assign_voices
 from ...errors import InvalidArgument
 from . import voices
-from .api import API, base_url
+from .api import base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -91,8 +91,8 @@ async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
     body.update(options)
     codec, _, rest = query["output_format"].partition("_")
     rate = int(rest.split("_")[0]) if rest.split("_")[0].isdigit() else 0
-    async with hub.http.stream(API, hub.key("elevenlabs"), "POST", url, retry="generate", params=query, json=body,
-                               timeout=SPEECH_TIMEOUT) as response:
+    async with hub.client("elevenlabs").stream("POST", url, retry="generate", params=query, json=body,
+                                               timeout=SPEECH_TIMEOUT) as response:
         counted = response.headers.get("x-character-count", "")
         if fmt == "wav":
             media = await save_pcm_as_wav(hub.media, response.aiter_bytes(), "elevenlabs", rate=rate)

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from ...errors import InvalidArgument
-from ...http import LISTING_TIMEOUT, json_of
-from .api import API, base_url
+from ...http import LISTING_TIMEOUT
 
 if TYPE_CHECKING:
     from ...catalog import ModelEntry
@@ -37,9 +36,9 @@ async def _search(hub: Hub, voice: str) -> tuple[str | None, list[str]]:
         params = {"search": voice, "page_size": "100", "include_total_count": "false"}
         if token:
             params["next_page_token"] = token
-        response = await hub.http.request(API, hub.key("elevenlabs"), "GET", f"{base_url(hub.settings)}/v2/voices",
-                                          params=params, timeout=LISTING_TIMEOUT)
-        data = json_of(response, API)
+        client = hub.client("elevenlabs")
+        response = await client.request("GET", "/v2/voices", params=params, timeout=LISTING_TIMEOUT)
+        data = client.json(response)
         for item in data.get("voices") or []:
             name, voice_id = str(item.get("name") or ""), str(item.get("voice_id") or "")
             seen.append(name)

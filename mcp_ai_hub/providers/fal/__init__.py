@@ -1,1 +1,1 @@
-"""fal.ai: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""fal.ai: its identity in `spec`, how to talk to it in `api`, one module per capability."""

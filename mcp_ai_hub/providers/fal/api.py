@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 # fal model category -> hub capability
 CATEGORY_CAPABILITIES = {"text-to-image": "image", "image-to-image": "image", "text-to-video": "video",
-                         "image-to-video": "video", "text-to-speech": "speech", "speech-to-text": "transcription",
-                         "text-to-audio": "speech"}
+                         "image-to-video": "video", "text-to-speech": "speech",
+                         "speech-to-text": "transcription", "text-to-audio": "speech"}
 
 
 def auth(key: str) -> dict[str, str]:

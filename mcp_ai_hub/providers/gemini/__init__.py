@@ -1,1 +1,1 @@
-"""Google Gemini: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""Google Gemini: its identity in `spec`, how to talk to it in `api`, one module per capability."""

@@ -71,7 +71,8 @@ async def list_models(client: ProviderClient) -> list[LiveModel]:
         for m in data.get("models", []):
             caps = sorted({METHOD_CAPABILITIES[x] for x in m.get("supportedGenerationMethods", [])
                            if x in METHOD_CAPABILITIES})
-            models.append(LiveModel(str(m.get("name", "")).removeprefix("models/"), caps, m.get("inputTokenLimit")))
+            name = str(m.get("name", "")).removeprefix("models/")
+            models.append(LiveModel(name, caps, m.get("inputTokenLimit")))
         token = data.get("nextPageToken") or ""
         if not token:
             break

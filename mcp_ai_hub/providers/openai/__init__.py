@@ -1,1 +1,1 @@
-"""OpenAI: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""OpenAI: its identity in `spec`, how to talk to it in `api`, one module per capability."""

@@ -19,10 +19,8 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import InvalidArgument, ProviderBadRequest
-from ...http import json_of
 from ...inputs import resolve_input
 from ...multipart import FilePart, MultipartBody, file_part
-from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -111,17 +109,16 @@ async def edit_body(hub: Hub, request: ImageRequest) -> MultipartBody:
 
 
 async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
-    key = hub.key("openai")
-    root = base_url(hub.settings)
+    client = hub.client("openai")
     if request.input_images:
         body = await edit_body(hub, request)
-        response = await hub.http.request(API, key, "POST", f"{root}/images/edits", retry="generate",
-                                          content=body, headers=body.headers, timeout=GENERATE_TIMEOUT)
+        response = await client.request("POST", "/images/edits", retry="generate",
+                                        content=body, headers=body.headers, timeout=GENERATE_TIMEOUT)
     else:
         payload = merge_options(common_fields(request), request.provider_options)
-        response = await hub.http.request(API, key, "POST", f"{root}/images/generations", retry="generate",
-                                          json=payload, timeout=GENERATE_TIMEOUT)
-    data = json_of(response, API)
+        response = await client.request("POST", "/images/generations", retry="generate",
+                                        json=payload, timeout=GENERATE_TIMEOUT)
+    data = client.json(response)
     items = data.get("data") or []
     if not items:
         raise ProviderBadRequest("OpenAI returned no images", provider="openai",

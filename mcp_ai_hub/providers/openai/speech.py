@@ -10,7 +10,6 @@ import httpx2
 from ...audio import fill_duration
 from ...capabilities.speech import SpeechRequest, SpeechResult
 from ...errors import InvalidArgument
-from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -58,9 +57,9 @@ async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
     if request.speed:
         body["speed"] = request.speed
     body.update(request.provider_options)
-    async with hub.http.stream(API, hub.key("openai"), "POST", f"{base_url(hub.settings)}/audio/speech",
-                               retry="generate", json=body, headers={"accept": "application/octet-stream"},
-                               timeout=SPEECH_TIMEOUT) as response:
+    async with hub.client("openai").stream("POST", "/audio/speech", retry="generate", json=body,
+                                           headers={"accept": "application/octet-stream"},
+                                           timeout=SPEECH_TIMEOUT) as response:
         media = await hub.media.save_stream(response.aiter_bytes(), "openai", mime_hint=FORMAT_MIME[fmt])
     await fill_duration(media, pcm_rate=PCM_RATE)
     label = voice["id"] if isinstance(voice, dict) else voice

@@ -1,1 +1,1 @@
-"""Together AI: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""Together AI: its identity in `spec`, how to talk to it in `api`, one module per capability."""

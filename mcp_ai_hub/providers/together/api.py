@@ -37,5 +37,6 @@ async def list_models(client: ProviderClient) -> list[LiveModel]:
     for item in items:
         if isinstance(item, dict) and item.get("id"):
             cap = TYPE_CAPABILITIES.get(str(item.get("type", "")))
-            models.append(LiveModel(str(item["id"]), [cap] if cap else [], item.get("context_length") or None))
+            context = item.get("context_length") or None
+            models.append(LiveModel(str(item["id"]), [cap] if cap else [], context))
     return models

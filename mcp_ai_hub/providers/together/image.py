@@ -21,9 +21,8 @@ from ...capabilities.image import (
     size_for_ratio,
 )
 from ...errors import ProviderBadRequest
-from ...http import ProviderApi, json_of
+from ...http import ProviderApi
 from .. import openai_compat
-from .api import base_url
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -70,11 +69,11 @@ async def request_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:
 
 
 async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
-    key = hub.key("together")
+    client = hub.client("together").using(API)
     body = await request_body(hub, request)
-    response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/images/generations",
-                                      retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    items = sorted((i for i in json_of(response, API).get("data") or [] if isinstance(i, dict)),
+    response = await client.request("POST", "/images/generations", retry="generate", json=body,
+                                    timeout=GENERATE_TIMEOUT)
+    items = sorted((i for i in client.json(response).get("data") or [] if isinstance(i, dict)),
                    key=lambda i: i.get("index", 0))
     if not any(i.get("b64_json") or i.get("url") for i in items):
         raise ProviderBadRequest("Together returned no images", provider="together",

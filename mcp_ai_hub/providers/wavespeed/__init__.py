@@ -1,1 +1,1 @@
-"""WaveSpeed AI: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""WaveSpeed AI: its identity in `spec`, how to talk to it in `api`, one module per capability."""

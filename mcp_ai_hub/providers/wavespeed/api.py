@@ -25,7 +25,10 @@ def auth(key: str) -> dict[str, str]:
 
 def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubError:
     data = json_body(body)
-    message = str(data.get("message") or "") if isinstance(data, dict) else body.decode("utf-8", "replace")[:500]
+    if isinstance(data, dict):
+        message = str(data.get("message") or "")
+    else:
+        message = body.decode("utf-8", "replace")[:500]
     if "nsfw" in message.lower() or "sensitive" in message.lower():
         return make_error(status, message, cls=ContentPolicy)
     return make_error(status, message)

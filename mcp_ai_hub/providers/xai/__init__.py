@@ -1,1 +1,1 @@
-"""xAI: the package's identity is in `spec`, how to talk to it in `api`, one module per capability."""
+"""xAI: its identity in `spec`, how to talk to it in `api`, one module per capability."""
