@@ -16,7 +16,7 @@ import httpx2
 
 from ...errors import ProviderUnavailable
 from ...http import ProviderApi, json_of
-from .api import API, parse_error, rest_url
+from .api import API, parse_error
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -32,9 +32,10 @@ async def upload(hub: Hub, item: InputFile) -> str:
     """A URL fal can fetch `item` from."""
     if item.is_url:
         return item.url
-    key = hub.key("fal")
-    token = (await hub.http.request(API, key, "POST", f"{rest_url(hub.settings)}/storage/auth/token",
-                                    params={"storage_type": "fal-cdn-v3"}, json={}, timeout=TOKEN_TIMEOUT)).json()
+    client = hub.client("fal")
+    response = await client.request("POST", f"{client.base('FAL_REST_URL')}/storage/auth/token",
+                                    params={"storage_type": "fal-cdn-v3"}, json={}, timeout=TOKEN_TIMEOUT)
+    token = response.json()
     if not token.get("token") or not token.get("base_url"):
         raise ProviderUnavailable("fal storage returned no upload token", provider="fal")
     headers = {"Content-Type": item.mime_type, "X-Fal-File-Name": item.name}

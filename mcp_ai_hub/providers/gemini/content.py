@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from ...errors import ContentPolicy, ProviderUnavailable
-from ...http import json_of
-from .api import API, base_url, model_path
+from .api import base_url, model_path
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -43,9 +42,9 @@ def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, An
 async def generate(hub: Hub, model: str, body: dict[str, Any]) -> list[dict[str, Any]]:
     """The parts of the first candidate, or a hub error saying why there are none."""
     url = f"{base_url(hub.settings)}/{model_path(model)}:generateContent"
-    response = await hub.http.request(API, hub.key("gemini"), "POST", url, retry="generate", json=body,
-                                      timeout=GENERATE_TIMEOUT)
-    data = json_of(response, API, "reply")
+    client = hub.client("gemini")
+    response = await client.request("POST", url, retry="generate", json=body, timeout=GENERATE_TIMEOUT)
+    data = client.json(response, "reply")
     feedback = data.get("promptFeedback") or {}
     if feedback.get("blockReason"):
         raise ContentPolicy(f"gemini blocked the request ({feedback['blockReason']})", provider="gemini",

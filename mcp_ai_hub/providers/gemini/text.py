@@ -132,13 +132,13 @@ def _outcome(draft: Draft, finish: str) -> TextResult:
 async def generate_text(
     hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    key = hub.key("gemini")
+    client = hub.client("gemini")
     body = await request_body(hub, resolved, request)
     method, params = ("streamGenerateContent", {"alt": "sse"}) if request.stream else ("generateContent", {})
     url = f"{base_url(hub.settings)}/{model_path(resolved.wire_id)}:{method}"
     draft, finish = Draft(resolved, on_progress), ""
-    async with hub.http.stream(API, key, "POST", url, json=body, params=params, retry="generate",
-                               timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream("POST", url, json=body, params=params, retry="generate",
+                             timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             return _outcome(draft, read_chunk(draft, await sse.json_body(response, API.name)))
         async for event in sse.events(response, API.name):
