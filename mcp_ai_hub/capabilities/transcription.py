@@ -90,7 +90,10 @@ TranscriptionOutcome = TranscriptionResult | TranscriptionJob
 
 
 class Transcriber(Protocol):
-    MAX_INPUT_BYTES: int
+    @property
+    def MAX_INPUT_BYTES(self) -> int:  # a module constant, read-only here
+        """The upload limit when the manifest gives none."""
+        ...
 
     async def transcribe(self, hub: Hub, request: TranscriptionRequest) -> TranscriptionOutcome: ...
 

@@ -71,7 +71,9 @@ def refusing_parser(pattern: re.Pattern[str], hint: str) -> Callable[[int, bytes
 def models_from_listing(data: object) -> list[str]:
     """Model ids from `{"data": [{"id"}]}` or a bare array of `{"id"}` (Together)."""
     items = data.get("data", data.get("models", [])) if isinstance(data, dict) else data
-    return [str(item["id"]) for item in items or [] if isinstance(item, dict) and item.get("id")]
+    if not isinstance(items, list):
+        return []
+    return [str(item["id"]) for item in items if isinstance(item, dict) and item.get("id")]
 
 
 async def list_models(client: ProviderClient) -> list[LiveModel]:

@@ -113,7 +113,7 @@ def _cite(draft: Draft, citation: Any) -> None:
 
 
 def _stream_error(payload: Mapping[str, Any]) -> HubError:
-    error = payload.get("error") if isinstance(payload.get("error"), Mapping) else payload
+    error: Mapping[str, Any] = payload["error"] if isinstance(payload.get("error"), Mapping) else payload
     status = ERROR_STATUS.get(str(error.get("type")), 500)
     err = API.parse_error(status, json.dumps({"type": "error", "error": dict(error)}).encode(), {})
     err.provider = API.name

@@ -127,7 +127,7 @@ def transcript_from_job(job: Job) -> TranscriptionResult | None:
     None for a job that has not succeeded. A job started without the meta gets the plain text."""
     if job.status != "succeeded":
         return None
-    asked = job.meta.get("transcript") if isinstance(job.meta.get("transcript"), dict) else {}
+    asked: dict[str, Any] = job.meta["transcript"] if isinstance(job.meta.get("transcript"), dict) else {}
     return _parse(job.result, str(asked.get("model") or f"{job.provider}/{job.model}"),
                   bool(asked.get("timestamps")), bool(asked.get("diarize")), str(asked.get("language") or ""),
                   _number(asked.get("duration")))

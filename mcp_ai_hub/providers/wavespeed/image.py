@@ -65,9 +65,9 @@ class Endpoint:
     needs_image: bool = False
 
 
-SEEDREAM = {"pixels": 2048 * 2048}
-NANO_BANANA = {"size": "aspect_ratio", "formats": ("png", "jpeg")}
-GPT_IMAGE = {"size": "sizes", "qualities": ("low", "medium", "high")}
+SEEDREAM: dict[str, Any] = {"pixels": 2048 * 2048}
+NANO_BANANA: dict[str, Any] = {"size": "aspect_ratio", "formats": ("png", "jpeg")}
+GPT_IMAGE: dict[str, Any] = {"size": "sizes", "qualities": ("low", "medium", "high")}
 ENDPOINTS: dict[str, Endpoint] = {
     "wavespeed-ai/flux-dev": Endpoint(sides=(512, 1536), max_n=4, seed=True, formats=("jpeg", "png"),
                                       images="image"),
