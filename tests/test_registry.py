@@ -65,7 +65,8 @@ def copy_manifests(tmp_path: Path) -> Path:
 def test_a_manifest_model_with_a_capability_the_spec_lacks_fails_at_load(tmp_path):
     directory = copy_manifests(tmp_path)
     path = directory / "providers" / "anthropic.toml"
-    path.write_text(path.read_text().replace('capabilities = ["text"]', 'capabilities = ["text", "video"]', 1))
+    text = path.read_text().replace('capabilities = ["text"]', 'capabilities = ["text", "video"]', 1)
+    path.write_text(text)
     with pytest.raises(ManifestError, match=r"anthropic\.toml: field models\.0\.capabilities: .*video"):
         Catalog.load(directory)
 

@@ -267,7 +267,9 @@ def size_for_ratio(shape: tuple[int, int], *, pixels: int = 1024 * 1024, multipl
 
 # --- provider_options and outputs ---------------------------------------------------------------
 
-async def save_image(hub: ProviderContext, provider: str, *, b64: str = "", url: str = "", mime_hint: str = "") -> Media:
+async def save_image(
+    hub: ProviderContext, provider: str, *, b64: str = "", url: str = "", mime_hint: str = ""
+) -> Media:
     """Save one output: base64 (or a data: URI) decoded to disk, or a URL streamed to disk."""
     if b64:
         return await hub.media.save_base64(b64, provider, mime_hint=mime_hint)
