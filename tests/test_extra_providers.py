@@ -52,7 +52,9 @@ def endpoints_env(hub_env, local: FakeLocalServer, fakes, **extra: str) -> dict[
     return hub_env(AI_HUB_OPENAI_COMPATIBLE=value, **extra)
 
 
-async def test_endpoints_are_listed_from_their_own_model_listing_on_refresh(connect, hub_env, fakes, local):
+async def test_endpoints_are_listed_from_their_own_model_listing_on_refresh(
+    connect, hub_env, fakes, local
+):
     env = endpoints_env(hub_env, local, fakes, GROQ_API_KEY=fakes["openai"].key)
     async with connect(env) as client:
         before = (await call(client, "list_models", {"provider": "local"})).structured_content
@@ -184,7 +186,8 @@ async def test_a_registered_package_is_listed_and_generates_text(connect, hub_en
     env = hub_env(PARROT_KEY=fakes["openai"].key)
     async with connect(env, registry=parrot_registry) as client:
         listed = (await call(client, "list_models", {"provider": "parrot"})).structured_content
-        refreshed = (await call(client, "list_models", {"provider": "parrot", "refresh": True})).structured_content
+        refreshed = (await call(client, "list_models", {"provider": "parrot", "refresh": True})
+                     ).structured_content
         result = await call(client, "generate_text", {"prompt": "say hi", "model": "parrot/polly-1"})
         bare = await call(client, "generate_text", {"prompt": "say hi", "model": "polly-1"})
         outside = await call(client, "generate_text", {"prompt": "hi", "model": "parrot/not-in-catalog"})
