@@ -52,9 +52,7 @@ def endpoints_env(hub_env, local: FakeLocalServer, fakes, **extra: str) -> dict[
     return hub_env(AI_HUB_OPENAI_COMPATIBLE=value, **extra)
 
 
-async def test_endpoints_are_listed_from_their_own_model_listing_on_refresh(
-    connect, hub_env, fakes, local
-):
+async def test_endpoints_are_listed_from_their_own_model_listing_on_refresh(connect, hub_env, fakes, local):
     env = endpoints_env(hub_env, local, fakes, GROQ_API_KEY=fakes["openai"].key)
     async with connect(env) as client:
         before = (await call(client, "list_models", {"provider": "local"})).structured_content
@@ -81,7 +79,8 @@ async def test_generate_text_on_a_keyless_endpoint_and_a_keyed_one(connect, hub_
         there = await call(client, "generate_text", {"prompt": "hello", "model": "groq/llama-3.3-70b"})
     assert not here.is_error, here.content[0].text
     assert here.structured_content["text"] == "Hi from a local model."
-    assert (here.structured_content["provider"], here.structured_content["model"]) == ("local", "local/qwen3:4b")
+    out = here.structured_content
+    assert (out["provider"], out["model"]) == ("local", "local/qwen3:4b")
     sent = local.calls("/v1/chat/completions", "POST")[-1]
     assert sent.json()["model"] == "qwen3:4b" and sent.json()["max_tokens"] == 50
     assert "authorization" not in sent.headers
