@@ -1,8 +1,9 @@
 """The model catalog: manifests (data) validated by a schema, model-id and preset resolution.
 
 Ids are `provider/model`; a bare id known to exactly one provider is accepted; presets (names
-without a slash) resolve to their first candidate whose provider has a key; aggregators
-(fal, wavespeed, together) also accept ids outside the catalog.
+without a slash) resolve to their first candidate whose provider has a key; providers the registry
+marks `open_ids` (the aggregators fal, wavespeed, together; user endpoints) also accept ids outside
+the catalog. Which manifests exist, and what they must declare, comes from the provider registry.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .config import KEY_VARS, PROVIDERS, Settings
+from .config import Settings
 from .errors import UnknownModel, UnsupportedCapability
+from .providers.registry import Registry
 
 Capability = Literal["text", "image", "speech", "transcription", "video"]
-AGGREGATORS = ("fal", "wavespeed", "together")
 FEATURES = {
     "vision", "reasoning", "web_search", "audio_input", "edit", "instructions", "dialogue", "audio_tags",
     "timestamps", "diarize", "text_to_video", "image_to_video", "audio",
@@ -77,7 +78,7 @@ class ModelEntry(BaseModel):
 
 class ProviderManifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    provider: Literal["openai", "anthropic", "gemini", "xai", "elevenlabs", "wavespeed", "fal", "together"]
+    provider: str  # a registered provider's name (checked against the registry on load)
     display_name: str
     key_env: list[str]
     docs_url: str = ""
@@ -137,7 +138,10 @@ def _load_toml(path: Path) -> dict:
         raise ManifestError(f"{path}: {exc}") from exc
 
 
-def _validate(model: type[BaseModel], data: dict, path: Path) -> BaseModel:
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(model: type[M], data: dict, path: Path) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -150,10 +154,13 @@ def _validate(model: type[BaseModel], data: dict, path: Path) -> BaseModel:
 class Catalog:
     """All manifests, indexed for resolution."""
 
-    def __init__(self, providers: dict[str, ProviderManifest], presets: PresetsFile):
+    def __init__(
+        self, providers: dict[str, ProviderManifest], presets: PresetsFile, registry: Registry | None = None
+    ):
+        self.registry = registry if registry is not None else Registry.builtin()
         self.providers = providers
         self.presets = presets.presets
-        self.defaults = presets.defaults
+        self.defaults: dict[str, str] = {str(cap): name for cap, name in presets.defaults.items()}
         self._by_full: dict[str, tuple[str, ModelEntry]] = {}
         self._by_bare: dict[str, list[tuple[str, ModelEntry]]] = {}
         for name, manifest in providers.items():
@@ -165,28 +172,43 @@ class Catalog:
         self._by_bare.setdefault(entry.id, []).append((provider, entry))
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> Catalog:
-        """Load and validate every manifest; raise ManifestError naming the file and field."""
+    def load(cls, directory: Path | None = None, registry: Registry | None = None) -> Catalog:
+        """Load and validate the manifest of every provider in `registry` (default: the built-ins)
+        that has one; raise ManifestError naming the file and field."""
         directory = directory or manifests_dir()
+        registry = registry if registry is not None else Registry.builtin()
         providers: dict[str, ProviderManifest] = {}
-        for name in PROVIDERS:
-            path = directory / "providers" / f"{name}.toml"
+        claimed: set[Path] = set()
+        for spec in registry:
+            if not spec.manifest:
+                continue
+            path = Path(spec.manifest) if Path(spec.manifest).is_absolute() else directory / spec.manifest
+            claimed.add(path.resolve())
             if not path.is_file():
-                raise ManifestError(f"{path}: missing manifest for provider {name!r}")
+                raise ManifestError(f"{path}: missing manifest for provider {spec.name!r}")
             manifest = _validate(ProviderManifest, _load_toml(path), path)
-            if manifest.provider != name:
-                raise ManifestError(f"{path}: field provider: is {manifest.provider!r}, expected {name!r}")
-            if tuple(manifest.key_env) != KEY_VARS[name]:
-                raise ManifestError(f"{path}: field key_env: expected {list(KEY_VARS[name])}")
+            if manifest.provider != spec.name:
+                raise ManifestError(
+                    f"{path}: field provider: is {manifest.provider!r}, expected {spec.name!r}")
+            if tuple(manifest.key_env) != spec.key_vars:
+                raise ManifestError(f"{path}: field key_env: expected {list(spec.key_vars)}")
             seen: set[str] = set()
             for i, entry in enumerate(manifest.models):
                 if entry.id in seen:
                     raise ManifestError(f"{path}: field models.{i}.id: duplicate id {entry.id!r}")
                 seen.add(entry.id)
-            providers[name] = manifest
+                missing = [c for c in entry.capabilities if not spec.offers(c)]
+                if missing:
+                    raise ManifestError(
+                        f"{path}: field models.{i}.capabilities: {spec.name} has no module for "
+                        f"{', '.join(missing)} (its spec offers {', '.join(spec.capabilities)})")
+            providers[spec.name] = manifest
+        for path in sorted((directory / "providers").glob("*.toml")):
+            if path.resolve() not in claimed:
+                raise ManifestError(f"{path}: no registered provider has this manifest")
         presets_path = directory / "presets.toml"
         presets = _validate(PresetsFile, _load_toml(presets_path), presets_path)
-        catalog = cls(providers, presets)
+        catalog = cls(providers, presets, registry)
         catalog._check_presets(presets_path)
         return catalog
 
@@ -244,7 +266,8 @@ class Catalog:
         if len(bare) > 1:
             choices = ", ".join(f"{p}/{e.id}" for p, e in bare)
             raise UnknownModel(f"{model!r} is ambiguous", hint=f"Use one of {choices}")
-        if prefix in AGGREGATORS and rest:
+        spec = self.registry.get(prefix)
+        if spec is not None and spec.open_ids and rest:
             return Resolved(prefix, rest, None)
         close = difflib.get_close_matches(model, list(self._by_full) + list(self._by_bare) + list(self.presets), 4)
         hint = f"Did you mean {', '.join(close)}?" if close else "See list_models for the ids"
@@ -266,7 +289,9 @@ class Catalog:
     def merge_live(self, provider: str, live_ids: list[str]) -> list[str]:
         """Add models a provider lists live but the catalog lacks; return the added ids."""
         added = []
-        known = {e.id for e in self.providers[provider].models} | {e.api_id for e in self.providers[provider].models}
+        manifest = self.providers.get(provider)
+        models = manifest.models if manifest else []
+        known = {e.id for e in models} | {e.api_id for e in models}
         for model_id in live_ids:
             if model_id and model_id not in known:
                 known.add(model_id)

@@ -11,8 +11,7 @@ import logging
 import sys
 
 from . import __version__
-
-CAPABILITIES = ("text", "image", "speech", "transcription", "video")
+from .providers.registry import CAPABILITIES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,15 +36,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print_models(args: argparse.Namespace) -> int:
     from .catalog import Catalog, ManifestError
-    from .config import Settings
+    from .config import Settings, SettingsError
     from .errors import HubError
     from .hub import Hub
     from .listing import list_models
 
     try:
-        hub = Hub(Settings.load(), Catalog.load())
+        settings = Settings.load()
+        hub = Hub(settings, Catalog.load(registry=settings.registry))
         out = list_models(hub, args.capability or "", args.provider or "", args.available_only)
-    except (ManifestError, HubError) as exc:
+    except (ManifestError, SettingsError, HubError) as exc:
         print(f"mcp-ai-hub: {exc}", file=sys.stderr)
         return 2
     if args.json:
@@ -79,12 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         return _print_models(args)
 
     from .catalog import ManifestError
+    from .config import SettingsError
     from .server import build_server
 
     try:
         server = build_server()
     except ManifestError as exc:
         print(f"mcp-ai-hub: invalid manifest: {exc}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        print(f"mcp-ai-hub: invalid setting: {exc}", file=sys.stderr)
         return 2
     if args.transport == "http":
         sys.stdout = sys.stderr  # uvicorn's access log defaults to stdout; keep every log on stderr

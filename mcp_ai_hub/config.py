@@ -1,47 +1,28 @@
 """Settings from the environment and a `.env` file in the working directory (the environment wins).
 
-Owns the contract's configuration table: key variables, base URLs and `AI_HUB_*` settings.
+Owns the `AI_HUB_*` settings; which key and base-URL variables exist comes from the provider
+registry (`providers/registry.py`), extended here by the user's OpenAI-compatible endpoints
+(`AI_HUB_OPENAI_COMPATIBLE`). A bad value is a `SettingsError` naming the variable.
 Nothing here touches the network or the disk beyond reading `.env`.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CAPABILITIES = ("text", "image", "speech", "transcription", "video")
-PROVIDERS = ("openai", "anthropic", "gemini", "xai", "elevenlabs", "wavespeed", "fal", "together")
+from .providers.registry import BUILTINS, CAPABILITIES, Registry, RegistryError
+
+__all__ = ["CAPABILITIES", "PROVIDERS", "TOOLS", "Settings", "SettingsError", "parse_dotenv"]
+
 TOOLS = (
     "generate_text", "generate_image", "synthesize_speech", "transcribe_audio", "generate_video",
     "list_models", "get_job", "cancel_job", "list_jobs",
 )
-
-# provider -> variables that may hold its key, in order of preference
-KEY_VARS: dict[str, tuple[str, ...]] = {
-    "openai": ("OPENAI_API_KEY",),
-    "anthropic": ("ANTHROPIC_API_KEY",),
-    "gemini": ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-    "xai": ("XAI_API_KEY",),
-    "elevenlabs": ("ELEVENLABS_API_KEY",),
-    "wavespeed": ("WAVESPEED_API_KEY",),
-    "fal": ("FAL_KEY",),
-    "together": ("TOGETHER_API_KEY",),
-}
-
-# base-URL variable -> default (each follows its official SDK's convention)
-BASE_URL_DEFAULTS: dict[str, str] = {
-    "OPENAI_BASE_URL": "https://api.openai.com/v1",
-    "ANTHROPIC_BASE_URL": "https://api.anthropic.com",
-    "GEMINI_BASE_URL": "https://generativelanguage.googleapis.com",
-    "XAI_BASE_URL": "https://api.x.ai/v1",
-    "ELEVENLABS_BASE_URL": "https://api.elevenlabs.io",
-    "WAVESPEED_BASE_URL": "https://api.wavespeed.ai",
-    "FAL_QUEUE_URL": "https://queue.fal.run",
-    "FAL_REST_URL": "https://rest.fal.ai",
-    "FAL_API_URL": "https://api.fal.ai/v1",
-    "TOGETHER_BASE_URL": "https://api.together.xyz/v1",
-}
+PROVIDERS = BUILTINS  # the built-in provider names; every provider of a hub is in `Settings.registry`
+ENDPOINTS_VAR = "AI_HUB_OPENAI_COMPATIBLE"
 
 DEFAULT_INLINE_MAX_BYTES = 1_000_000
 DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024**3
@@ -71,9 +52,63 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.replace(os.pathsep, ",").split(",") if part.strip()]
 
 
+class SettingsError(Exception):
+    """A setting with a bad value; the message names the variable (or file) and the value."""
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        return parse_dotenv(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read it ({type(exc).__name__}: {exc})") from None
+
+
+def _subset(env: dict[str, str], var: str, known: tuple[str, ...], *, lower: bool = False) -> tuple[str, ...]:
+    """A comma-separated subset of `known`, or all of `known` when unset; a name not in it is an error."""
+    raw = env.get(var, "")
+    names = _split_list(raw.lower() if lower else raw)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        listed = ", ".join(map(repr, unknown))
+        raise SettingsError(f"{var}: unknown name(s) {listed}; known: {', '.join(known)}")
+    return tuple(dict.fromkeys(names)) or known
+
+
+def _number(env: dict[str, str], var: str, default: float, kind: type, minimum: float) -> float:
+    raw = env.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{var}: {raw!r} is not {'an integer' if kind is int else 'a number'}") from None
+    if math.isnan(value) or value < minimum:
+        raise SettingsError(f"{var}: {raw!r} must be at least {minimum:g}")
+    return value
+
+
+def _with_endpoints(registry: Registry, env: dict[str, str]) -> Registry:
+    """`registry` plus a provider per user-configured OpenAI-compatible endpoint."""
+    raw = env.get(ENDPOINTS_VAR, "").strip()
+    if not raw:
+        return registry
+    from .providers.endpoint.spec import parse_endpoints
+
+    extended = registry.copy()
+    try:
+        for spec in parse_endpoints(raw):
+            extended.register(spec)
+    except RegistryError as exc:
+        raise SettingsError(f"{ENDPOINTS_VAR}: {exc}") from None
+    return extended
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable, resolved once; `env` keeps the raw merged variables."""
+    """Everything configurable, resolved once; `env` keeps the raw merged variables and `registry`
+    every provider (built-ins, providers registered by code, the user's endpoints)."""
 
     env: dict[str, str] = field(repr=False)
     cwd: Path
@@ -85,19 +120,18 @@ class Settings:
     providers: tuple[str, ...]
     tools: tuple[str, ...]
     job_retention_days: float
+    registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
-    def load(cls, environ: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
-        """Read `.env` from `cwd` (if present) under the process environment (or `environ`)."""
+    def load(
+        cls, environ: dict[str, str] | None = None, cwd: Path | None = None, registry: Registry | None = None
+    ) -> Settings:
+        """Read `.env` from `cwd` (if present) under the process environment (or `environ`), over the
+        providers of `registry` (default: the built-ins). A bad value raises SettingsError."""
         cwd = (cwd or Path.cwd()).resolve()
-        env: dict[str, str] = {}
-        dotenv = cwd / ".env"
-        if dotenv.is_file():
-            try:
-                env.update(parse_dotenv(dotenv.read_text(encoding="utf-8")))
-            except (OSError, UnicodeDecodeError):
-                pass
+        env = _read_dotenv(cwd / ".env")
         env.update(os.environ if environ is None else environ)
+        registry = _with_endpoints(registry if registry is not None else Registry.builtin(), env)
 
         def path(var: str, default: Path) -> Path:
             value = env.get(var, "").strip()
@@ -113,35 +147,41 @@ class Settings:
             ((cwd / Path(p).expanduser()) if not Path(p).expanduser().is_absolute() else Path(p).expanduser()).resolve()
             for p in raw_inputs
         ) or (cwd, output_dir)
-        providers = tuple(p for p in _split_list(env.get("AI_HUB_PROVIDERS", "").lower()) if p in PROVIDERS)
-        tools = tuple(t for t in _split_list(env.get("AI_HUB_TOOLS", "")) if t in TOOLS)
         return cls(
             env=env,
             cwd=cwd,
             output_dir=output_dir,
             state_dir=state_dir,
             input_dirs=input_dirs,
-            inline_max_bytes=_int(env.get("AI_HUB_INLINE_MAX_BYTES"), DEFAULT_INLINE_MAX_BYTES),
-            max_output_bytes=_int(env.get("AI_HUB_MAX_OUTPUT_BYTES"), DEFAULT_MAX_OUTPUT_BYTES),
-            providers=providers or PROVIDERS,
-            tools=tools or TOOLS,
-            job_retention_days=_float(env.get("AI_HUB_JOB_RETENTION_DAYS"), 7.0),
+            inline_max_bytes=int(_number(env, "AI_HUB_INLINE_MAX_BYTES", DEFAULT_INLINE_MAX_BYTES, int, 0)),
+            max_output_bytes=int(_number(env, "AI_HUB_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES, int, 1)),
+            providers=_subset(env, "AI_HUB_PROVIDERS", registry.names, lower=True),
+            tools=_subset(env, "AI_HUB_TOOLS", TOOLS),
+            job_retention_days=_number(env, "AI_HUB_JOB_RETENTION_DAYS", 7.0, float, 0),
+            registry=registry,
         )
 
     def api_key(self, provider: str) -> str:
         """The provider's key, or "" when none of its variables is set."""
-        for var in KEY_VARS[provider]:
+        for var in self.registry[provider].key_vars:
             value = self.env.get(var, "").strip()
             if value:
                 return value
         return ""
 
     def has_key(self, provider: str) -> bool:
-        return bool(self.api_key(provider)) and provider in self.providers
+        """The provider is enabled and has its key (or needs none)."""
+        spec = self.registry.get(provider)
+        if spec is None or provider not in self.providers:
+            return False
+        return bool(self.api_key(provider)) or not spec.key_required
 
     def base_url(self, var: str) -> str:
         """A base URL by its variable name, without a trailing slash."""
-        return (self.env.get(var, "").strip() or BASE_URL_DEFAULTS[var]).rstrip("/")
+        default = self.registry.base_url_default(var)
+        if default is None:
+            raise KeyError(f"no provider declares the base URL variable {var}")
+        return (self.env.get(var, "").strip() or default).rstrip("/")
 
     def default_model(self, capability: str) -> str:
         """`AI_HUB_DEFAULT_<CAPABILITY>_MODEL`, or "" when unset."""
@@ -149,18 +189,4 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Every configured key, for redaction."""
-        return [v for p in PROVIDERS for var in KEY_VARS[p] if (v := self.env.get(var, "").strip())]
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
-        return default
-
-
-def _float(value: str | None, default: float) -> float:
-    try:
-        return float(value) if value not in (None, "") else default
-    except ValueError:
-        return default
+        return [v for var in self.registry.key_vars() if (v := self.env.get(var, "").strip())]

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .http import Http
+    from .http import Http, ProviderClient
     from .media import MediaStore
 
 
 class ProviderContext(Protocol):
-    """Settings, the shared HTTP client, the media store and the provider keys."""
+    """Settings, the shared HTTP client, the media store, the provider keys and clients."""
 
     @property
     def settings(self) -> Settings: ...
@@ -28,4 +28,8 @@ class ProviderContext(Protocol):
 
     def key(self, provider: str) -> str:
         """The provider's API key, or MissingApiKey naming the variable to set."""
+        ...
+
+    def client(self, provider: str) -> ProviderClient:
+        """A client bound to the provider's API, key and base URL; MissingApiKey when its key is unset."""
         ...

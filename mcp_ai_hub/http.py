@@ -6,7 +6,8 @@ Retry policies (a billed submit is never sent twice):
 - "generate":   synchronous billed calls. Retries error statuses (nothing was produced) and
                 connection failures before the request was sent; never a read timeout or a drop.
 - "submit":     asynchronous job submits. Retries only 429 and failures to connect.
-Vendor knowledge (auth headers, error bodies) comes from each provider's `ProviderApi`.
+Vendor knowledge (auth headers, error bodies) comes from each provider's `ProviderApi`; a
+`ProviderClient` binds one provider's API, key and base URL for its modules.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import anyio
@@ -214,6 +215,53 @@ class Http:
             if wait and isinstance(err, ProviderError) and "retry after" not in err.hint:
                 err.hint = (err.hint + "; " if err.hint else "") + f"retry after {wait:.0f}s"
             raise err
+
+
+@dataclass(frozen=True)
+class ProviderClient:
+    """One provider's calls over the shared `Http`: its `ProviderApi` (auth, error parsing), key and
+    base URL bound once. A path is joined to the base URL; an absolute URL is used as it is.
+    `base_urls` holds every base URL of the provider by variable (fal has three)."""
+
+    http: Http
+    api: ProviderApi
+    key: str
+    base_url: str
+    base_urls: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.api.name
+
+    def base(self, var: str) -> str:
+        """Another of the provider's base URLs, by its variable."""
+        return self.base_urls[var]
+
+    def url(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        return f"{self.base_url}/{path_or_url.lstrip('/')}" if path_or_url else self.base_url
+
+    def using(self, api: ProviderApi) -> ProviderClient:
+        """The same key and base URL with another error reader (a capability that reads refusals)."""
+        return replace(self, api=replace(api, name=self.api.name))
+
+    async def request(
+        self, method: str, path_or_url: str, *, retry: RetryPolicy = "idempotent", **kwargs: Any
+    ) -> httpx2.Response:
+        """`Http.request` with this provider's auth and error parsing."""
+        url = self.url(path_or_url)
+        return await self.http.request(self.api, self.key, method, url, retry=retry, **kwargs)
+
+    def stream(
+        self, method: str, path_or_url: str, *, retry: RetryPolicy = "idempotent", **kwargs: Any
+    ) -> AbstractAsyncContextManager[httpx2.Response]:
+        """`Http.stream` with this provider's auth and error parsing."""
+        return self.http.stream(self.api, self.key, method, self.url(path_or_url), retry=retry, **kwargs)
+
+    def json(self, response: httpx2.Response, what: str = "reply") -> Any:
+        """The response's JSON body, or [provider_unavailable] (see `json_of`)."""
+        return json_of(response, self.api, what)
 
 
 async def _read_capped(response: httpx2.Response) -> bytes:

@@ -4,15 +4,17 @@ availability, presets as resolved now, and live listings merged in on refresh.""
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import TYPE_CHECKING, Any
 
 from .capabilities import LiveModel
 from .catalog import ModelEntry
-from .config import CAPABILITIES, PROVIDERS
-from .errors import HubError, InvalidArgument, redact
+from .config import CAPABILITIES
+from .errors import HubError, InvalidArgument, ProviderUnavailable, redact
 
 if TYPE_CHECKING:
     from .hub import Hub
+    from .providers.registry import Registry
 
 log = logging.getLogger("mcp_ai_hub.listing")
 REFRESH_DEADLINE = 12.0  # seconds for all live listings together
@@ -46,17 +48,18 @@ def live_info(provider: str, model: LiveModel, available: bool) -> dict[str, Any
     }
 
 
-def check_filters(capability: str, provider: str) -> None:
+def check_filters(capability: str, provider: str, registry: Registry) -> None:
     if capability and capability not in CAPABILITIES:
         raise InvalidArgument(f"unknown capability {capability!r}", hint=f"Use one of {', '.join(CAPABILITIES)}")
-    if provider and provider not in PROVIDERS:
-        raise InvalidArgument(f"unknown provider {provider!r}", hint=f"Use one of {', '.join(PROVIDERS)}")
+    if provider and provider not in registry:
+        raise InvalidArgument(f"unknown provider {provider!r}",
+                              hint=f"Use one of {', '.join(registry.names)}")
 
 
 def list_models(hub: Hub, capability: str = "", provider: str = "", available_only: bool = False) -> dict:
     """Catalog (and any live models merged earlier) filtered, with presets resolved for the current keys."""
-    check_filters(capability, provider)
     settings = hub.settings
+    check_filters(capability, provider, settings.registry)
     rows = []
     for name, entry in hub.catalog.entries():
         rows.append(model_info(name, entry, settings.has_key(name)))
@@ -86,17 +89,22 @@ async def refresh(hub: Hub, provider: str = "") -> dict[str, str]:
     import anyio
 
     errors: dict[str, str] = {}
-    targets = [p for p in PROVIDERS if hub.settings.has_key(p) and (not provider or p == provider)]
+    secrets = hub.settings.secrets()
+    targets = [p for p in hub.settings.registry.names
+               if hub.settings.has_key(p) and (not provider or p == provider)]
 
     async def one(name: str) -> None:
         try:
-            live = await hub.provider(name).list_models(hub)
+            live = await hub.provider(name).list_models(hub.client(name))
         except HubError as exc:
-            errors[name] = redact(exc.render(), hub.settings.secrets())
+            errors[name] = redact(exc.render(), secrets)
             return
-        except Exception as exc:  # noqa: BLE001 - a malformed listing must not hide the other providers
-            log.warning("live listing of %s failed: %s", name, type(exc).__name__)
-            errors[name] = f"[provider_bad_request] unexpected listing from {name}: {type(exc).__name__}"
+        except Exception as exc:  # noqa: BLE001 - a listing we cannot read must not hide the other providers
+            trace = redact("".join(traceback.format_exception(exc)), secrets)
+            log.warning("live listing of %s could not be read:\n%s", name, trace)
+            err = ProviderUnavailable(f"unexpected model listing from {name} ({type(exc).__name__})",
+                                      provider=name, hint="The hub could not read it; see the server log")
+            errors[name] = redact(err.render(), secrets)
             return
         known = {m.id for m in live}
         added = set(hub.catalog.merge_live(name, sorted(known)))

@@ -97,15 +97,16 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def connect(workdir: Path, mode: str):
-    """`async with connect(env) as client`: an in-memory MCP client of a hub built from `env`."""
+    """`async with connect(env) as client`: an in-memory MCP client of a hub built from `env` (over
+    `registry`, when given: the built-in providers plus any registered on it)."""
     from mcp import Client
 
     from mcp_ai_hub.config import Settings
     from mcp_ai_hub.server import build_server
 
     @asynccontextmanager
-    async def open_client(env: dict[str, str], **client_kwargs) -> AsyncIterator[Client]:
-        server = build_server(Settings.load(environ=env, cwd=workdir))
+    async def open_client(env: dict[str, str], registry=None, **client_kwargs) -> AsyncIterator[Client]:
+        server = build_server(Settings.load(environ=env, cwd=workdir, registry=registry))
         async with Client(server, mode=mode, **client_kwargs) as client:
             yield client
 

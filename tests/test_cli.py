@@ -42,13 +42,13 @@ def test_models_json_filters(tmp_path):
 
 def test_registry_entry_matches_the_package():
     from mcp_ai_hub.catalog import manifests_dir
-    from mcp_ai_hub.config import KEY_VARS
+    from mcp_ai_hub.providers.registry import Registry
 
     entry = json.loads((manifests_dir() / "server.json").read_text())
     package = entry["packages"][0]
     assert entry["version"] == package["version"] == __version__
     declared = {v["name"] for v in package["environmentVariables"]}
-    assert {names[0] for names in KEY_VARS.values()} <= declared
+    assert {spec.key_vars[0] for spec in Registry.builtin()} <= declared
     for client in ("cursor.json", "claude-code.json"):
         config = json.loads((manifests_dir() / "clients" / client).read_text())
         assert config["mcpServers"]["ai-hub"]["args"] == ["mcp-ai-hub"]

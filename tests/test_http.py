@@ -9,7 +9,7 @@ import pytest
 
 from mcp_ai_hub.errors import ProviderAuth, ProviderRateLimited, ProviderUnavailable, redact
 from mcp_ai_hub.http import Http
-from mcp_ai_hub.providers import openai
+from mcp_ai_hub.providers.openai import api as openai
 
 pytestmark = pytest.mark.anyio
 ERROR_500 = {"error": {"message": "The server had an error while processing your request.", "type": "server_error",

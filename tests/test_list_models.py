@@ -123,3 +123,20 @@ async def test_tool_schema_is_flat_with_plain_optional_parameters(connect, hub_e
     assert "text" in schema["properties"]["capability"]["enum"]
     assert tools["list_models"].output_schema["properties"]["models"]
     assert tools["list_models"].annotations.read_only_hint is True
+
+
+async def test_a_listing_the_parser_cannot_read_is_provider_unavailable_with_the_traceback_logged(
+    connect, hub_env, fakes, caplog
+):
+    fakes["elevenlabs"].inject("/v1/models", status=200, body=[{"name": "no model_id here"}])
+    env = hub_env("elevenlabs", "xai")
+    with caplog.at_level("WARNING", logger="mcp_ai_hub.listing"):
+        async with connect(env) as client:
+            out = (await call(client, "list_models", {"refresh": True})).structured_content
+    assert set(out["refresh_errors"]) == {"elevenlabs"}
+    message = out["refresh_errors"]["elevenlabs"]
+    assert message.startswith("[provider_unavailable] unexpected model listing from elevenlabs (KeyError)")
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "mcp_ai_hub.listing")
+    assert "Traceback" in logged and "KeyError: 'model_id'" in logged
+    assert env["ELEVENLABS_API_KEY"] not in logged
+    assert "xai/grok-live-only" in {m["id"] for m in out["models"]}

@@ -71,8 +71,9 @@ from ..errors import InvalidArgument
 from ..inputs import InputFile, resolve_input
 
 if TYPE_CHECKING:
-    from ..catalog import Resolved
-    from ..hub import Hub
+    from ..catalog import Catalog, Resolved
+    from ..config import Settings
+    from ..context import ProviderContext
     from ..jobs.backend import JobSpec
     from ..media import Media
 
@@ -141,7 +142,7 @@ class ImageJob:
 class ImageGenerator(Protocol):
     """What `mcp_ai_hub.providers.<provider>.image` offers."""
 
-    async def generate(self, hub: Hub, request: ImageRequest) -> ImageResult | ImageJob:
+    async def generate(self, hub: ProviderContext, request: ImageRequest) -> ImageResult | ImageJob:
         """Make the images (saved through `hub.media`) or say which job to run."""
         ...
 
@@ -175,7 +176,7 @@ def parse_aspect_ratio(value: str) -> tuple[int, int] | None:
 
 
 def build_request(
-    hub: Hub, resolved: Resolved, *, prompt: str, size: str = "", aspect_ratio: str = "", n: int = 1,
+    catalog: Catalog, settings: Settings, resolved: Resolved, *, prompt: str, size: str = "", aspect_ratio: str = "", n: int = 1,
     quality: str = "", seed: int = -1, negative_prompt: str = "", input_images: Sequence[str] = (),
     output_format: str = "", wait_seconds: float = DEFAULT_WAIT_SECONDS,
     provider_options: dict[str, Any] | None = None,
@@ -204,11 +205,12 @@ def build_request(
         output_format=fmt, wait_seconds=wait_seconds, provider_options=dict(provider_options or {}),
     )
     if input_images and resolved.entry is not None and not resolved.has_feature("edit"):
-        editors = [m for m in hub.catalog.suggest_for("image", resolved.provider) if (f := hub.catalog.find(m)) and "edit" in f[1].features]
+        editors = [m for m in catalog.suggest_for("image", resolved.provider)
+                   if (f := catalog.find(m)) and "edit" in f[1].features]
         raise refuse(request, "input_images", why=f"{resolved.full_id} does not edit images",
                      hint=f"Use a model that does, e.g. {', '.join(editors[:4])}")
     for i, value in enumerate(input_images):
-        item = resolve_input(value, hub.settings, what=f"input_images[{i}]")
+        item = resolve_input(value, settings, what=f"input_images[{i}]")
         if not item.is_url and not item.mime_type.startswith("image/"):
             raise InvalidArgument(f"input_images[{i}] is not an image ({item.mime_type})",
                                   hint="Give a PNG, JPEG or WebP file")
@@ -266,7 +268,9 @@ def size_for_ratio(shape: tuple[int, int], *, pixels: int = 1024 * 1024, multipl
 
 # --- provider_options and outputs ---------------------------------------------------------------
 
-async def save_image(hub: Hub, provider: str, *, b64: str = "", url: str = "", mime_hint: str = "") -> Media:
+async def save_image(
+    hub: ProviderContext, provider: str, *, b64: str = "", url: str = "", mime_hint: str = ""
+) -> Media:
     """Save one output: base64 (or a data: URI) decoded to disk, or a URL streamed to disk."""
     if b64:
         return await hub.media.save_base64(b64, provider, mime_hint=mime_hint)

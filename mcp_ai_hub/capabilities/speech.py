@@ -17,7 +17,7 @@ from ..errors import InvalidArgument
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, Resolved
-    from ..hub import Hub
+    from ..context import ProviderContext
     from ..jobs.backend import JobSpec
     from ..media import Media
 
@@ -81,7 +81,7 @@ SpeechOutcome = SpeechResult | SpeechJob
 
 
 class SpeechSynthesizer(Protocol):
-    async def synthesize(self, hub: Hub, request: SpeechRequest) -> SpeechOutcome: ...
+    async def synthesize(self, hub: ProviderContext, request: SpeechRequest) -> SpeechOutcome: ...
 
 
 def turns_from(speakers: list[dict[str, str]]) -> list[Turn]:

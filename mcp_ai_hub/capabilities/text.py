@@ -25,8 +25,9 @@ from ..errors import InvalidArgument, UnsupportedCapability
 from ..inputs import InputFile, resolve_input
 
 if TYPE_CHECKING:
-    from ..catalog import ModelEntry, Resolved
-    from ..hub import Hub
+    from ..catalog import Catalog, ModelEntry, Resolved
+    from ..config import Settings
+    from ..context import ProviderContext
 
 REASONING_LEVELS = ("off", "low", "medium", "high")
 FINISH_REASONS = ("stop", "length", "content_filter", "tool_calls", "other")
@@ -105,7 +106,7 @@ class TextGenerator(Protocol):
     """What `mcp_ai_hub.providers.<provider>.text` offers."""
 
     async def generate_text(
-        self, hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+        self, hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
     ) -> TextResult: ...
 
 
@@ -170,7 +171,7 @@ def cost_usd(entry: ModelEntry | None, usage: Usage) -> float | None:
 
 
 def build_request(
-    hub: Hub, *, prompt: str, messages: list[dict[str, Any]], system: str, model: str, max_tokens: int,
+    catalog: Catalog, settings: Settings, *, prompt: str, messages: list[dict[str, Any]], system: str, model: str, max_tokens: int,
     temperature: float, reasoning: str, images: list[str], web_search: bool, provider_options: dict[str, Any],
 ) -> tuple[Resolved, TextRequest]:
     """Check a caller's arguments, resolve the model, and build the request (raises HubError)."""
@@ -198,7 +199,7 @@ def build_request(
     if len(images) > MAX_IMAGES:
         raise InvalidArgument(f"at most {MAX_IMAGES} images per call")
 
-    resolved = hub.catalog.resolve(model, "text", hub.settings)
+    resolved = catalog.resolve(model, "text", settings)
     entry = resolved.entry
     hint = "Pick another model: list_models capability=text"
     if web_search and not resolved.has_feature("web_search"):
@@ -211,7 +212,7 @@ def build_request(
     if images and entry is not None and "vision" not in entry.features:
         raise UnsupportedCapability(f"{resolved.full_id} does not accept images",
                                     hint=hint + " (models with the vision feature)")
-    files = [resolve_input(value, hub.settings, what="image") for value in images]
+    files = [resolve_input(value, settings, what="image") for value in images]
     for file in files:
         if not file.is_url and not file.mime_type.startswith("image/"):
             raise InvalidArgument(f"image {file.source} is not an image ({file.mime_type})",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..catalog import Resolved
-    from ..hub import Hub
+    from ..context import ProviderContext
     from ..inputs import InputFile
     from ..jobs.backend import JobSpec
 
@@ -90,9 +90,12 @@ TranscriptionOutcome = TranscriptionResult | TranscriptionJob
 
 
 class Transcriber(Protocol):
-    MAX_INPUT_BYTES: int
+    @property
+    def MAX_INPUT_BYTES(self) -> int:  # a module constant, read-only here
+        """The upload limit when the manifest gives none."""
+        ...
 
-    async def transcribe(self, hub: Hub, request: TranscriptionRequest) -> TranscriptionOutcome: ...
+    async def transcribe(self, hub: ProviderContext, request: TranscriptionRequest) -> TranscriptionOutcome: ...
 
 
 @dataclass(frozen=True)

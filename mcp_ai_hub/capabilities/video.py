@@ -15,7 +15,7 @@ from ..errors import InvalidArgument
 
 if TYPE_CHECKING:
     from ..catalog import Resolved
-    from ..hub import Hub
+    from ..context import ProviderContext
     from ..inputs import InputFile
     from ..jobs.backend import JobSpec
 
@@ -38,7 +38,7 @@ class VideoRequest:
 class VideoGenerator(Protocol):
     """The shape of every `providers/<provider>/video.py` module."""
 
-    async def prepare(self, hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec: ...
+    async def prepare(self, hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec: ...
 
 
 def pick_endpoint(resolved: Resolved, has_image: bool, image_variants: dict[str, str] | None = None) -> str:

@@ -172,7 +172,9 @@ class JobManager:
             self._submitting.discard(job.job_id)
             await self._announce(job.job_id)
             self._spawn_poller(job.job_id)
+            # inside the shield: the caller, even one cancelled meanwhile, gets the job to cancel
             return await self.get(job.job_id)
+        raise AssertionError("unreachable: the shielded submit returns or raises")
 
     async def get(self, job_id: str) -> Job:
         """The job as stored now, or JobNotFound."""

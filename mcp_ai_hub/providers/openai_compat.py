@@ -1,4 +1,4 @@
-"""Wire code shared by OpenAI-compatible vendors (OpenAI, xAI, Together): bearer auth, the
+"""Wire code shared by OpenAI-compatible vendors (OpenAI, xAI, Together, user endpoints): bearer auth, the
 `{"error": {...}}` body, the `/models` listing, and text generation over Chat Completions
 (`data:` chunks ending in `[DONE]`) and the Responses API (typed events, server-side tools).
 Vendor differences (field names, reasoning fields, search tools, finish aliases) are passed in
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from ..capabilities import LiveModel, merge_options
 from ..capabilities.text import IMAGE_MAX_BYTES, Draft, OnProgress, TextRequest, TextResult, Usage
 from ..errors import HINTS, ContentPolicy, HubError, ProviderAuth, ProviderUnavailable
-from ..http import LISTING_TIMEOUT, ProviderApi, json_body, json_of, make_error
+from ..http import LISTING_TIMEOUT, ProviderApi, ProviderClient, json_body, make_error
 from . import sse
 
 if TYPE_CHECKING:
     from ..catalog import Resolved
-    from ..hub import Hub
+    from ..context import ProviderContext
 
 # error `code`/`type` values that mean the provider refused on safety grounds
 CONTENT_POLICY_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
@@ -71,15 +71,15 @@ def refusing_parser(pattern: re.Pattern[str], hint: str) -> Callable[[int, bytes
 def models_from_listing(data: object) -> list[str]:
     """Model ids from `{"data": [{"id"}]}` or a bare array of `{"id"}` (Together)."""
     items = data.get("data", data.get("models", [])) if isinstance(data, dict) else data
-    return [str(item["id"]) for item in items or [] if isinstance(item, dict) and item.get("id")]
+    if not isinstance(items, list):
+        return []
+    return [str(item["id"]) for item in items if isinstance(item, dict) and item.get("id")]
 
 
-async def list_models(hub: Hub, api: ProviderApi, base_url: str) -> list[LiveModel]:
-    """`GET {base_url}/models` with a short timeout and no retries (used by list_models refresh)."""
-    response = await hub.http.request(
-        api, hub.key(api.name), "GET", f"{base_url}/models", timeout=LISTING_TIMEOUT, retry="none"
-    )
-    return [LiveModel(i) for i in models_from_listing(json_of(response, api))]
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    """`GET {base}/models` with a short timeout and no retries (used by list_models refresh)."""
+    response = await client.request("GET", "/models", timeout=LISTING_TIMEOUT, retry="none")
+    return [LiveModel(i) for i in models_from_listing(client.json(response))]
 
 
 # --- text: Chat Completions and the Responses API ---------------------------------------------
@@ -121,7 +121,7 @@ def reasoning_effort(dialect: TextDialect, resolved: Resolved, request: TextRequ
     return dialect.effort.get(request.reasoning)
 
 
-async def image_urls(hub: Hub, request: TextRequest) -> list[str]:
+async def image_urls(hub: ProviderContext, request: TextRequest) -> list[str]:
     """Each image as the URL the vendor fetches itself, or a base64 data URI of local bytes."""
     return [image.url if image.is_url else await image.data_uri(hub.http, IMAGE_MAX_BYTES)
             for image in request.images]
@@ -215,15 +215,15 @@ def _chat_outcome(api: ProviderApi, draft: Draft, refusal: str) -> TextResult:
 
 
 async def generate_chat(
-    hub: Hub, api: ProviderApi, base: str, dialect: TextDialect, resolved: Resolved, request: TextRequest,
-    on_progress: OnProgress | None = None,
+    hub: ProviderContext, client: ProviderClient, dialect: TextDialect, resolved: Resolved,
+    request: TextRequest, on_progress: OnProgress | None = None,
 ) -> TextResult:
     """`POST {base}/chat/completions`, streamed (SSE, `[DONE]`) unless the request says otherwise."""
-    key = hub.key(api.name)
+    api = client.api
     body = chat_body(dialect, resolved, request, await image_urls(hub, request))
     draft, refusal = Draft(resolved, on_progress), []
-    async with hub.http.stream(api, key, "POST", f"{base}/chat/completions", json=body,
-                               retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream("POST", "/chat/completions", json=body,
+                             retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             data = await sse.json_body(response, api.name)
             choice = (data.get("choices") or [{}])[0]
@@ -311,15 +311,15 @@ def _responses_final(
 
 
 async def generate_responses(
-    hub: Hub, api: ProviderApi, base: str, dialect: TextDialect, resolved: Resolved, request: TextRequest,
-    on_progress: OnProgress | None = None,
+    hub: ProviderContext, client: ProviderClient, dialect: TextDialect, resolved: Resolved,
+    request: TextRequest, on_progress: OnProgress | None = None,
 ) -> TextResult:
     """`POST {base}/responses` (needed for server-side search and Responses-only models)."""
-    key = hub.key(api.name)
+    api = client.api
     body = responses_body(dialect, resolved, request, await image_urls(hub, request))
     draft, refusal, finished = Draft(resolved, on_progress), [], False
-    async with hub.http.stream(api, key, "POST", f"{base}/responses", json=body,
-                               retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream("POST", "/responses", json=body,
+                             retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             _responses_final(api, draft, await sse.json_body(response, api.name), streamed_text=False)
             return _chat_outcome(api, draft, "")

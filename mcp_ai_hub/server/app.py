@@ -15,13 +15,14 @@ from ..config import Settings
 from ..hub import Hub
 from ..jobs.manager import JobManager
 from ..jobs.sqlite_store import SqliteJobStore
+from ..providers.registry import Registry
 from . import audio_tools, image_tools, jobs_tools, media_blocks, models_tools, text_tools, video_tools
 
 log = logging.getLogger("mcp_ai_hub.server")
 
 INSTRUCTIONS = """\
 mcp-ai-hub gives you other AIs: generate_text, generate_image, synthesize_speech, transcribe_audio,
-generate_video, on OpenAI, Anthropic, Gemini, xAI, ElevenLabs, WaveSpeed, fal and Together.
+generate_video, on {providers}.
 - Pick a model with list_models (capability=..., available_only=true). `model` takes a provider/model id
   or a preset such as best-code, best-reasoning, cheap-text, best-image, fast-image, best-tts, best-stt,
   best-video; leave it empty for the capability's default.
@@ -36,10 +37,15 @@ generate_video, on OpenAI, Anthropic, Gemini, xAI, ElevenLabs, WaveSpeed, fal an
 TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools, jobs_tools, video_tools]
 
 
-def build_server(settings: Settings | None = None, catalog: Catalog | None = None) -> MCPServer:
-    """A server over the given (or environment's) settings; manifests are validated here."""
-    settings = settings or Settings.load()
-    catalog = catalog or Catalog.load()
+def build_server(
+    settings: Settings | None = None, catalog: Catalog | None = None, registry: Registry | None = None
+) -> MCPServer:
+    """A server over the given (or environment's) settings; manifests are validated here. `registry`
+    (default: the built-in providers) is what the environment's settings are loaded over."""
+    if settings is not None and registry is not None and settings.registry is not registry:
+        raise ValueError("pass the registry to Settings.load, or only to build_server")
+    settings = settings or Settings.load(registry=registry)
+    catalog = catalog or Catalog.load(registry=settings.registry)
 
     hub = Hub(settings, catalog)
     hub.attach_jobs(JobManager(hub, SqliteJobStore(settings.state_dir / "jobs.sqlite3")))
@@ -54,7 +60,8 @@ def build_server(settings: Settings | None = None, catalog: Catalog | None = Non
             await hub.aclose()
 
     mcp = MCPServer(
-        "mcp-ai-hub", title="AI Hub", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan,
+        "mcp-ai-hub", title="AI Hub", version=__version__, lifespan=lifespan,
+        instructions=INSTRUCTIONS.replace("{providers}", settings.registry.display_list()),
         website_url="https://github.com/mcp-ai-hub/mcp-ai-hub", subscriptions=bus,
     )
     for module in TOOL_MODULES:

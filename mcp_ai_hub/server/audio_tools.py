@@ -140,7 +140,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         model: Annotated[str, Field(description="provider/model id or preset (best-tts, fast-tts); empty = default")] = "",
         voice: Annotated[str, Field(description="Voice name or id; empty = the model's default voice")] = "",
         format: Annotated[str, Field(description="Audio format; empty = the provider's default (mp3, or wav for Gemini)",
-                                     json_schema_extra={"enum": FORMATS})] = "",
+                                     json_schema_extra={"enum": [*FORMATS]})] = "",
         speed: Annotated[float, Field(description="Speaking speed, 1 = normal; 0 = the provider's default", ge=0)] = 0,
         instructions: Annotated[str, Field(description="How to deliver it: tone, emotion, pace (OpenAI gpt-4o-mini-tts, "
                                                        "Gemini TTS)")] = "",

@@ -216,7 +216,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         resolved = hub.catalog.resolve(model, "image", hub.settings)
         module = hub.capability(resolved.provider, "image")
         request = build_request(
-            hub, resolved, prompt=prompt, size=size, aspect_ratio=aspect_ratio, n=n, quality=quality, seed=seed,
+            hub.catalog, hub.settings, resolved, prompt=prompt, size=size, aspect_ratio=aspect_ratio, n=n, quality=quality, seed=seed,
             negative_prompt=negative_prompt, input_images=input_images, output_format=output_format,
             wait_seconds=wait_seconds, provider_options=provider_options,
         )

@@ -1,6 +1,7 @@
-"""`list_models` and the `catalog://models` resource."""
+"""`list_models` and the `catalog://models` resource.
 
-from __future__ import annotations
+Annotations are evaluated where they stand (no `from __future__ import annotations`): the provider
+filter's enum is the registry of the hub being served."""
 
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from .. import listing
-from ..config import CAPABILITIES, PROVIDERS
+from ..config import CAPABILITIES
 from ..hub import Hub
 from .results import READ_ONLY, hub_of, ok, tool_errors
 
@@ -61,12 +62,12 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         capability: Annotated[str, Field(description="Only models with this capability",
                                          json_schema_extra={"enum": ["", *CAPABILITIES]})] = "",
         provider: Annotated[str, Field(description="Only this provider's models",
-                                       json_schema_extra={"enum": ["", *PROVIDERS]})] = "",
+                                       json_schema_extra={"enum": ["", *hub.settings.registry.names]})] = "",
         available_only: Annotated[bool, Field(description="Only models whose provider key is set")] = False,
         refresh: Annotated[bool, Field(description="Also fetch each configured provider's live model list")] = False,
     ) -> Annotated[CallToolResult, ListModelsOut]:
         hub = hub_of(ctx)
-        listing.check_filters(capability, provider)
+        listing.check_filters(capability, provider, hub.settings.registry)
         errors = await listing.refresh(hub, provider) if refresh else {}
         out = listing.list_models(hub, capability, provider, available_only)
         out["refresh_errors"] = errors

@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, cast
 
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
@@ -27,7 +27,7 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempote
 
 def hub_of(ctx: Context) -> Hub:
     """The server's Hub, as the lifespan hands it to each request."""
-    return ctx.request_context.lifespan_context
+    return cast(Hub, ctx.request_context.lifespan_context)
 
 
 def ok(text: str, structured: dict[str, Any], extra: list[ContentBlock] | None = None, *, hub: Hub) -> CallToolResult:

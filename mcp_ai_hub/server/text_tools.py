@@ -20,7 +20,7 @@ PROGRESS_INTERVAL = 0.25  # seconds between progress notifications while text st
 HEARTBEAT_SECONDS = 10.0  # a notification at least this often while the model is silent
 
 DESCRIPTION = """\
-Generate text with a chat model on OpenAI, Anthropic, Gemini, xAI or Together. Returns the answer
+Generate text with a chat model on {providers}. Returns the answer
 with its citations, the model, a normalised finish_reason (stop, length, content_filter, tool_calls,
 other), token usage and the cost in USD (null when the catalog has no price; per-search fees excluded).
 
@@ -143,7 +143,7 @@ def _summary(out: dict[str, Any], provider_model: str) -> str:
 def register(mcp: MCPServer, hub: Hub) -> None:
     @mcp.tool(
         title="Generate text",
-        description=DESCRIPTION,
+        description=DESCRIPTION.replace("{providers}", hub.settings.registry.display_list("text", "or")),
         annotations=GENERATION,
     )
     @tool_errors
@@ -170,7 +170,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     ) -> Annotated[CallToolResult, GenerateTextOut]:
         hub = hub_of(ctx)
         resolved, request = text_capability.build_request(
-            hub, prompt=prompt, messages=messages, system=system, model=model,
+            hub.catalog, hub.settings, prompt=prompt, messages=messages, system=system, model=model,
             max_tokens=max_tokens, temperature=temperature, reasoning=reasoning, images=images,
             web_search=web_search, provider_options=provider_options,
         )

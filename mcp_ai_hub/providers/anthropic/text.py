@@ -22,12 +22,12 @@ from ...capabilities import merge_options
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
 from .. import sse
-from . import API, base_url
+from .api import API
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 FALLBACK_MAX_TOKENS = 4096  # for models the manifest gives no default_max_tokens
 MIN_THINKING_BUDGET = 1024
@@ -62,7 +62,7 @@ def token_limits(resolved: Resolved, request: TextRequest) -> tuple[int, int | N
     return max_tokens, budget
 
 
-async def _image_block(hub: Hub, image: Any) -> dict[str, Any]:
+async def _image_block(hub: ProviderContext, image: Any) -> dict[str, Any]:
     if image.is_url:
         return {"type": "image", "source": {"type": "url", "url": image.url}}
     if image.mime_type not in IMAGE_TYPES:
@@ -71,7 +71,7 @@ async def _image_block(hub: Hub, image: Any) -> dict[str, Any]:
     return {"type": "image", "source": {"type": "base64", "media_type": image.mime_type, "data": data}}
 
 
-async def request_body(hub: Hub, resolved: Resolved, request: TextRequest) -> dict[str, Any]:
+async def request_body(hub: ProviderContext, resolved: Resolved, request: TextRequest) -> dict[str, Any]:
     max_tokens, budget = token_limits(resolved, request)
     images = [await _image_block(hub, image) for image in request.images]
     messages = []
@@ -113,7 +113,7 @@ def _cite(draft: Draft, citation: Any) -> None:
 
 
 def _stream_error(payload: Mapping[str, Any]) -> HubError:
-    error = payload.get("error") if isinstance(payload.get("error"), Mapping) else payload
+    error: Mapping[str, Any] = payload["error"] if isinstance(payload.get("error"), Mapping) else payload
     status = ERROR_STATUS.get(str(error.get("type")), 500)
     err = API.parse_error(status, json.dumps({"type": "error", "error": dict(error)}).encode(), {})
     err.provider = API.name
@@ -145,14 +145,14 @@ def _read_message(draft: Draft, message: Mapping[str, Any], thinking: bool) -> s
 
 
 async def generate_text(
-    hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+    hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    key = hub.key("anthropic")
+    client = hub.client("anthropic")
     body = await request_body(hub, resolved, request)
     thinking = (body.get("thinking") or {}).get("type", "disabled") != "disabled"
     draft, stop_reason, finished = Draft(resolved, on_progress), "", False
-    async with hub.http.stream(API, key, "POST", f"{base_url(hub.settings)}/v1/messages",
-                               json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream("POST", "/v1/messages",
+                             json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             message = await sse.json_body(response, API.name)
             return _outcome(draft, _read_message(draft, message, thinking))

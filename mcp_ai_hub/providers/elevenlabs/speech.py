@@ -17,10 +17,11 @@ import httpx2
 from ...audio import fill_duration, save_pcm_as_wav
 from ...capabilities.speech import SpeechRequest, SpeechResult, assign_voices
 from ...errors import InvalidArgument
-from . import API, base_url, voices
+from . import voices
+from .api import base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 OUTPUT_FORMATS = {"mp3": "mp3_44100_128", "opus": "opus_48000_128", "pcm": "pcm_24000", "wav": "pcm_24000",
                   "ulaw": "ulaw_8000"}
@@ -48,7 +49,7 @@ def _query(request: SpeechRequest, options: dict[str, Any]) -> tuple[dict[str, s
     return query, fmt
 
 
-async def _dialogue_body(hub: Hub, request: SpeechRequest) -> tuple[str, dict[str, Any], str]:
+async def _dialogue_body(hub: ProviderContext, request: SpeechRequest) -> tuple[str, dict[str, Any], str]:
     entry = request.model.entry
     if request.speed and request.speed != 1:
         raise InvalidArgument("elevenlabs dialogue has no speed setting", hint="Leave speed at 0")
@@ -61,7 +62,7 @@ async def _dialogue_body(hub: Hub, request: SpeechRequest) -> tuple[str, dict[st
     return f"{base_url(hub.settings)}/v1/text-to-dialogue", body, label
 
 
-async def _speech_body(hub: Hub, request: SpeechRequest, options: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
+async def _speech_body(hub: ProviderContext, request: SpeechRequest, options: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
     entry = request.model.entry
     voice = request.voice.strip() or (entry.default_voice if entry and entry.default_voice else "Rachel")
     voice_id = await voices.resolve(hub, voice, entry)
@@ -74,7 +75,7 @@ async def _speech_body(hub: Hub, request: SpeechRequest, options: dict[str, Any]
     return f"{base_url(hub.settings)}/v1/text-to-speech/{voice_id}", body, voice
 
 
-async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
+async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResult:
     options = dict(request.provider_options)
     clash = RESERVED & set(options)
     if clash:
@@ -90,8 +91,8 @@ async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
     body.update(options)
     codec, _, rest = query["output_format"].partition("_")
     rate = int(rest.split("_")[0]) if rest.split("_")[0].isdigit() else 0
-    async with hub.http.stream(API, hub.key("elevenlabs"), "POST", url, retry="generate", params=query, json=body,
-                               timeout=SPEECH_TIMEOUT) as response:
+    async with hub.client("elevenlabs").stream("POST", url, retry="generate", params=query, json=body,
+                                               timeout=SPEECH_TIMEOUT) as response:
         counted = response.headers.get("x-character-count", "")
         if fmt == "wav":
             media = await save_pcm_as_wav(hub.media, response.aiter_bytes(), "elevenlabs", rate=rate)

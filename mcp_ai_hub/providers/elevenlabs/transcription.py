@@ -17,12 +17,10 @@ from ...capabilities.transcription import (
     language_code,
 )
 from ...errors import InvalidArgument, ProviderUnavailable
-from ...http import json_of
 from ...uploads import file_form, form_fields, local_copy
-from . import API, base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 MAX_INPUT_BYTES = 3 * 1024**3
 RESERVED = {"file", "model_id", "language_code", "diarize", "cloud_storage_url", "webhook"}
@@ -73,15 +71,15 @@ def _parse(data: Any, request: TranscriptionRequest) -> TranscriptionResult:
                                float(duration) if duration is not None else None, segments)
 
 
-async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionResult:
+async def transcribe(hub: ProviderContext, request: TranscriptionRequest) -> TranscriptionResult:
     fields = _fields(request)
     limit = (request.model.entry.max_input_bytes if request.model.entry else None) or MAX_INPUT_BYTES
-    key = hub.key("elevenlabs")
+    client = hub.client("elevenlabs")
     async with local_copy(request.audio, hub.http, limit, request.model.full_id) as audio:
         body = file_form(fields, "file", audio)
         await request.report(f"uploading {audio.name} to {request.model.full_id}")
-        response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/v1/speech-to-text",
-                                          retry="generate", content=body, headers=body.headers,
-                                          timeout=TRANSCRIBE_TIMEOUT)
-    data = json_of(response, API, "transcription")
+        response = await client.request("POST", "/v1/speech-to-text",
+                                        retry="generate", content=body, headers=body.headers,
+                                        timeout=TRANSCRIBE_TIMEOUT)
+    data = client.json(response, "transcription")
     return _parse(data, request)

@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from ...errors import InvalidArgument
-from ...http import LISTING_TIMEOUT, json_of
-from . import API, base_url
+from ...http import LISTING_TIMEOUT
 
 if TYPE_CHECKING:
     from ...catalog import ModelEntry
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 VOICE_ID = re.compile(r"^[A-Za-z0-9]{20}$")
 CACHE_SECONDS = 3600.0
 MAX_PAGES = 5
 
 # per Hub (one per server process): lowercased name -> (voice id, when it was looked up)
-_cache: WeakKeyDictionary[Hub, dict[str, tuple[str, float]]] = WeakKeyDictionary()
+_cache: WeakKeyDictionary[ProviderContext, dict[str, tuple[str, float]]] = WeakKeyDictionary()
 
 
 def _names_match(wanted: str, name: str) -> bool:
@@ -30,16 +29,16 @@ def _names_match(wanted: str, name: str) -> bool:
     return name == wanted or name.split(" - ")[0].strip() == wanted
 
 
-async def _search(hub: Hub, voice: str) -> tuple[str | None, list[str]]:
+async def _search(hub: ProviderContext, voice: str) -> tuple[str | None, list[str]]:
     """The id of the account voice named `voice` (or with that id), and the names seen on the way."""
     wanted, token, seen = voice.strip().lower(), "", []
     for _ in range(MAX_PAGES):
         params = {"search": voice, "page_size": "100", "include_total_count": "false"}
         if token:
             params["next_page_token"] = token
-        response = await hub.http.request(API, hub.key("elevenlabs"), "GET", f"{base_url(hub.settings)}/v2/voices",
-                                          params=params, timeout=LISTING_TIMEOUT)
-        data = json_of(response, API)
+        client = hub.client("elevenlabs")
+        response = await client.request("GET", "/v2/voices", params=params, timeout=LISTING_TIMEOUT)
+        data = client.json(response)
         for item in data.get("voices") or []:
             name, voice_id = str(item.get("name") or ""), str(item.get("voice_id") or "")
             seen.append(name)
@@ -51,7 +50,7 @@ async def _search(hub: Hub, voice: str) -> tuple[str | None, list[str]]:
     return None, seen
 
 
-async def resolve(hub: Hub, voice: str, entry: ModelEntry | None) -> str:
+async def resolve(hub: ProviderContext, voice: str, entry: ModelEntry | None) -> str:
     """The voice id for a voice name or id."""
     voice = voice.strip()
     ids = entry.voice_ids if entry else {}

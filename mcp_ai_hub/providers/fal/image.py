@@ -36,7 +36,7 @@ from . import storage
 from .queue import FalQueue
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 
 class FalImageQueue(FalQueue):
@@ -145,7 +145,7 @@ def any_fields(request: ImageRequest) -> dict[str, Any]:
                                 "negative_prompt, quality, image_url(s)")
 
 
-async def generate(hub: Hub, request: ImageRequest) -> ImageJob:
+async def generate(hub: ProviderContext, request: ImageRequest) -> ImageJob:
     hub.key("fal")
     endpoint, spec = route_edit(request, ENDPOINTS)
     body = known_fields(request, endpoint, spec) if spec else any_fields(request)

@@ -25,7 +25,7 @@ import httpx2
 from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
-from . import API, queue_url
+from .api import API, queue_url
 
 if TYPE_CHECKING:
     from ...context import ProviderContext

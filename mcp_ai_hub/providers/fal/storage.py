@@ -16,10 +16,10 @@ import httpx2
 
 from ...errors import ProviderUnavailable
 from ...http import ProviderApi, json_of
-from . import API, parse_error, rest_url
+from .api import API, parse_error
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
     from ...inputs import InputFile
 
 TOKEN_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
@@ -28,13 +28,14 @@ UPLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=300.0, pool=10.0
 CDN_API = ProviderApi("fal", lambda token: {"Authorization": token}, parse_error)
 
 
-async def upload(hub: Hub, item: InputFile) -> str:
+async def upload(hub: ProviderContext, item: InputFile) -> str:
     """A URL fal can fetch `item` from."""
     if item.is_url:
         return item.url
-    key = hub.key("fal")
-    token = (await hub.http.request(API, key, "POST", f"{rest_url(hub.settings)}/storage/auth/token",
-                                    params={"storage_type": "fal-cdn-v3"}, json={}, timeout=TOKEN_TIMEOUT)).json()
+    client = hub.client("fal")
+    response = await client.request("POST", f"{client.base('FAL_REST_URL')}/storage/auth/token",
+                                    params={"storage_type": "fal-cdn-v3"}, json={}, timeout=TOKEN_TIMEOUT)
+    token = response.json()
     if not token.get("token") or not token.get("base_url"):
         raise ProviderUnavailable("fal storage returned no upload token", provider="fal")
     headers = {"Content-Type": item.mime_type, "X-Fal-File-Name": item.name}

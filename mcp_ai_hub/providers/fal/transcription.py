@@ -33,7 +33,7 @@ from . import storage
 from .queue import BACKEND
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
     from ...jobs.store import Job
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024  # one fal storage upload (its multipart flow is for larger files)
@@ -127,13 +127,13 @@ def transcript_from_job(job: Job) -> TranscriptionResult | None:
     None for a job that has not succeeded. A job started without the meta gets the plain text."""
     if job.status != "succeeded":
         return None
-    asked = job.meta.get("transcript") if isinstance(job.meta.get("transcript"), dict) else {}
+    asked: dict[str, Any] = job.meta["transcript"] if isinstance(job.meta.get("transcript"), dict) else {}
     return _parse(job.result, str(asked.get("model") or f"{job.provider}/{job.model}"),
                   bool(asked.get("timestamps")), bool(asked.get("diarize")), str(asked.get("language") or ""),
                   _number(asked.get("duration")))
 
 
-async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionJob:
+async def transcribe(hub: ProviderContext, request: TranscriptionRequest) -> TranscriptionJob:
     """The queue job that transcribes `request.audio` (uploaded to fal storage first unless a URL)."""
     audio = request.audio
     body = _body(request, "")  # bad options are refused before anything is uploaded

@@ -20,13 +20,13 @@ from .queue import BACKEND
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 # text-to-video endpoints whose image-to-video sibling is not a `/text-to-video` swap
 IMAGE_VARIANTS = {"fal-ai/minimax/video-01": "fal-ai/minimax/video-01/image-to-video"}
 
 
-async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
     endpoint = pick_endpoint(resolved, request.image is not None, IMAGE_VARIANTS)
     body: dict = {"prompt": request.prompt}
     if request.image is not None:

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from ...errors import ContentPolicy, ProviderUnavailable
-from ...http import json_of
-from . import API, base_url, model_path
+from .api import base_url, model_path
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 GENERATE_TIMEOUT = httpx2.Timeout(connect=10.0, read=300.0, write=120.0, pool=10.0)
 TOP_LEVEL = {"contents", "systemInstruction", "system_instruction", "tools", "toolConfig", "safetySettings",
@@ -40,12 +39,12 @@ def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, An
     return body
 
 
-async def generate(hub: Hub, model: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+async def generate(hub: ProviderContext, model: str, body: dict[str, Any]) -> list[dict[str, Any]]:
     """The parts of the first candidate, or a hub error saying why there are none."""
     url = f"{base_url(hub.settings)}/{model_path(model)}:generateContent"
-    response = await hub.http.request(API, hub.key("gemini"), "POST", url, retry="generate", json=body,
-                                      timeout=GENERATE_TIMEOUT)
-    data = json_of(response, API, "reply")
+    client = hub.client("gemini")
+    response = await client.request("POST", url, retry="generate", json=body, timeout=GENERATE_TIMEOUT)
+    data = client.json(response, "reply")
     feedback = data.get("promptFeedback") or {}
     if feedback.get("blockReason"):
         raise ContentPolicy(f"gemini blocked the request ({feedback['blockReason']})", provider="gemini",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -11,12 +12,11 @@ import anyio
 import httpx2
 
 from ...errors import ProviderBadRequest, ProviderTimeout, ProviderUnavailable
-from ...http import json_of
 from ...uploads import FileBody, filename_for
-from . import API, base_url
+from .api import base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
     from ...inputs import InputFile
 
 log = logging.getLogger("mcp_ai_hub.gemini")
@@ -32,12 +32,12 @@ def _same_origin(a: str, b: str) -> bool:
     return (pa.scheme, pa.netloc) == (pb.scheme, pb.netloc)
 
 
-async def upload(hub: Hub, item: InputFile, mime_type: str) -> dict[str, Any]:
+async def upload(hub: ProviderContext, item: InputFile, mime_type: str) -> dict[str, Any]:
     """Upload `item` (a local file or bytes) and return the File once it is ACTIVE."""
-    key, body = hub.key("gemini"), FileBody(item)
-    root = hub.settings.base_url("GEMINI_BASE_URL")
-    start = await hub.http.request(
-        API, key, "POST", f"{root}/upload/v1beta/files", retry="generate",
+    client, body = hub.client("gemini"), FileBody(item)
+    root = client.base_url
+    start = await client.request(
+        "POST", "/upload/v1beta/files", retry="generate",
         json={"file": {"display_name": filename_for(item)}},
         headers={"X-Goog-Upload-Protocol": "resumable", "X-Goog-Upload-Command": "start",
                  "X-Goog-Upload-Header-Content-Length": str(body.length),
@@ -48,8 +48,9 @@ async def upload(hub: Hub, item: InputFile, mime_type: str) -> dict[str, Any]:
         raise ProviderUnavailable("gemini gave no upload URL for the file", provider="gemini",
                                   hint="Try again shortly")
     # the key goes only to Gemini's own host; a foreign upload URL is authorised by its upload id
-    done = await hub.http.request(
-        API, key if _same_origin(upload_url, root) else "", "POST", upload_url, retry="none", content=body,
+    uploader = client if _same_origin(upload_url, root) else replace(client, key="")
+    done = await uploader.request(
+        "POST", upload_url, retry="none", content=body,
         headers={"X-Goog-Upload-Command": "upload, finalize", "X-Goog-Upload-Offset": "0",
                  "content-length": str(body.length)},
         timeout=UPLOAD_TIMEOUT,
@@ -62,7 +63,7 @@ async def upload(hub: Hub, item: InputFile, mime_type: str) -> dict[str, Any]:
     return await wait_active(hub, file)
 
 
-async def wait_active(hub: Hub, file: dict[str, Any]) -> dict[str, Any]:
+async def wait_active(hub: ProviderContext, file: dict[str, Any]) -> dict[str, Any]:
     """Poll the file until its state is ACTIVE (audio usually is at once)."""
     delay, waited = 0.2, 0.0
     while file.get("state", "ACTIVE") == "PROCESSING":
@@ -72,8 +73,9 @@ async def wait_active(hub: Hub, file: dict[str, Any]) -> dict[str, Any]:
         await anyio.sleep(delay)
         waited += delay
         delay = min(delay * 2, 5.0)
-        response = await hub.http.request(API, hub.key("gemini"), "GET", f"{base_url(hub.settings)}/{file['name']}")
-        file = json_of(response, API)
+        client = hub.client("gemini")
+        response = await client.request("GET", f"{base_url(hub.settings)}/{file['name']}")
+        file = client.json(response)
     if file.get("state") == "FAILED":
         message = (file.get("error") or {}).get("message") or "the file could not be processed"
         raise ProviderBadRequest(f"gemini could not process the upload: {message}", provider="gemini",
@@ -81,10 +83,10 @@ async def wait_active(hub: Hub, file: dict[str, Any]) -> dict[str, Any]:
     return file
 
 
-async def delete(hub: Hub, name: str) -> None:
+async def delete(hub: ProviderContext, name: str) -> None:
     """Delete an uploaded file; failures are ignored (files expire after 48 hours anyway)."""
     with anyio.CancelScope(shield=True), anyio.move_on_after(DELETE_TIMEOUT):  # also when the call is cancelled
         try:
-            await hub.http.request(API, hub.key("gemini"), "DELETE", f"{base_url(hub.settings)}/{name}", retry="none")
+            await hub.client("gemini").request("DELETE", f"{base_url(hub.settings)}/{name}", retry="none")
         except Exception as exc:  # noqa: BLE001 - tidying up must never fail the call that produced a result
             log.debug("could not delete %s: %s", name, exc)

@@ -25,11 +25,11 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import ContentPolicy, HubError, InvalidArgument, ProviderBadRequest
-from ...http import json_of
-from . import API, base_url, model_path
+from .api import base_url, model_path
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
+    from ...http import ProviderClient
 
 IMAGEN_RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9")
 NATIVE_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
@@ -44,13 +44,13 @@ def is_imagen(model: str) -> bool:
     return model.removeprefix("models/").startswith("imagen")
 
 
-async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
-    key = hub.key("gemini")
+async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
+    client = hub.client("gemini")
     if request.n > MAX_IMAGES:
         raise refuse(request, "n", why=f"Gemini makes at most {MAX_IMAGES} images per call")
     if is_imagen(request.model):
-        return await imagen(hub, key, request)
-    return await native(hub, key, request)
+        return await imagen(hub, client, request)
+    return await native(hub, client, request)
 
 
 # --- Imagen ------------------------------------------------------------------------------------
@@ -74,11 +74,11 @@ def imagen_body(request: ImageRequest) -> dict[str, Any]:
     return merge_options(body, request.provider_options)
 
 
-async def imagen(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
+async def imagen(hub: ProviderContext, client: ProviderClient, request: ImageRequest) -> ImageResult:
     url = f"{base_url(hub.settings)}/{model_path(request.model)}:predict"
-    response = await hub.http.request(API, key, "POST", url, retry="generate", json=imagen_body(request),
-                                      timeout=GENERATE_TIMEOUT)
-    predictions = [p for p in json_of(response, API).get("predictions") or [] if isinstance(p, dict)]
+    response = await client.request("POST", url, retry="generate", json=imagen_body(request),
+                                    timeout=GENERATE_TIMEOUT)
+    predictions = [p for p in client.json(response).get("predictions") or [] if isinstance(p, dict)]
     made = [p for p in predictions if p.get("bytesBase64Encoded")]
     filtered = [str(p["raiFilteredReason"]) for p in predictions if p.get("raiFilteredReason")]
     if not made:
@@ -107,7 +107,7 @@ def image_size(request: ImageRequest) -> str | None:
     return None if size == "1K" else size
 
 
-async def native_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:
+async def native_body(hub: ProviderContext, request: ImageRequest) -> dict[str, Any]:
     refuse_unsupported(request, "quality", "negative_prompt", "output_format",
                        hint="Gemini image models take no quality, negative prompt or output format; say it in the prompt")
     parts: list[dict[str, Any]] = [{"text": request.prompt}]
@@ -133,11 +133,13 @@ async def native_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:
     return merge_options(body, request.provider_options)
 
 
-async def native_once(hub: Hub, key: str, request: ImageRequest, body: dict[str, Any]) -> tuple[list, list[str]]:
+async def native_once(
+    hub: ProviderContext, client: ProviderClient, request: ImageRequest, body: dict[str, Any]
+) -> tuple[list, list[str]]:
     """One generateContent call: the saved images and the model's text."""
     url = f"{base_url(hub.settings)}/{model_path(request.model)}:generateContent"
-    response = await hub.http.request(API, key, "POST", url, retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    data = json_of(response, API)
+    response = await client.request("POST", url, retry="generate", json=body, timeout=GENERATE_TIMEOUT)
+    data = client.json(response)
     feedback = data.get("promptFeedback") or {}
     if feedback.get("blockReason"):
         raise ContentPolicy(f"Gemini blocked the prompt ({feedback['blockReason']})", provider="gemini",
@@ -166,7 +168,7 @@ async def native_once(hub: Hub, key: str, request: ImageRequest, body: dict[str,
     return images, texts
 
 
-async def native(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
+async def native(hub: ProviderContext, client: ProviderClient, request: ImageRequest) -> ImageResult:
     """n images are n requests, run side by side; images already made are kept if another one fails."""
     body = await native_body(hub, request)
     results: list[tuple[list, list[str]]] = []
@@ -177,7 +179,7 @@ async def native(hub: Hub, key: str, request: ImageRequest) -> ImageResult:
         if request.seed is not None and index:  # the same seed would make the same image n times
             this = merge_options(body, {"generationConfig": {"seed": request.seed + index}})
         try:
-            results.append(await native_once(hub, key, request, this))
+            results.append(await native_once(hub, client, request, this))
         except HubError as exc:
             errors.append(exc)
 

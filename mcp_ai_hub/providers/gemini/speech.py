@@ -17,7 +17,7 @@ from ...errors import InvalidArgument, ProviderUnavailable
 from . import content
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 FORMATS = ("wav", "pcm")
 MAX_SPEAKERS = 2
@@ -75,7 +75,7 @@ async def _decoded(b64: str) -> AsyncIterator[bytes]:
         yield base64.b64decode(b64[i:i + DECODE_CHUNK])
 
 
-async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
+async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResult:
     entry = request.model.entry
     known, default = (list(entry.voices), entry.default_voice or "Kore") if entry else ([], "Kore")
     fmt = request.format or "wav"

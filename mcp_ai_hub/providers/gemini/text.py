@@ -23,12 +23,12 @@ from ...capabilities import merge_options
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, ProviderUnavailable
 from .. import sse
-from . import API, base_url, model_path
+from .api import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 THINKING_LEVELS = {"low": "LOW", "medium": "MEDIUM", "high": "HIGH"}
 TWO_LEVEL_MODELS = re.compile(r"^gemini-3-pro")  # take only LOW and HIGH
@@ -52,12 +52,12 @@ def thinking_config(resolved: Resolved, request: TextRequest) -> dict[str, Any] 
     return None
 
 
-async def _inline(hub: Hub, image: Any) -> dict[str, Any]:
+async def _inline(hub: ProviderContext, image: Any) -> dict[str, Any]:
     data = await image.base64(hub.http, IMAGE_MAX_BYTES)  # reading a URL settles its MIME type
     return {"inlineData": {"mimeType": image.mime_type, "data": data}}
 
 
-async def request_body(hub: Hub, resolved: Resolved, request: TextRequest) -> dict[str, Any]:
+async def request_body(hub: ProviderContext, resolved: Resolved, request: TextRequest) -> dict[str, Any]:
     images = [await _inline(hub, image) for image in request.images]
     contents = []
     for i, message in enumerate(request.messages):
@@ -130,15 +130,15 @@ def _outcome(draft: Draft, finish: str) -> TextResult:
 
 
 async def generate_text(
-    hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+    hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    key = hub.key("gemini")
+    client = hub.client("gemini")
     body = await request_body(hub, resolved, request)
     method, params = ("streamGenerateContent", {"alt": "sse"}) if request.stream else ("generateContent", {})
     url = f"{base_url(hub.settings)}/{model_path(resolved.wire_id)}:{method}"
     draft, finish = Draft(resolved, on_progress), ""
-    async with hub.http.stream(API, key, "POST", url, json=body, params=params, retry="generate",
-                               timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream("POST", url, json=body, params=params, retry="generate",
+                             timeout=sse.GENERATION_TIMEOUT) as response:
         if not sse.is_event_stream(response):
             return _outcome(draft, read_chunk(draft, await sse.json_body(response, API.name)))
         async for event in sse.events(response, API.name):

@@ -16,7 +16,7 @@ from ...uploads import local_copy
 from . import content, files
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 MAX_INPUT_BYTES = files.MAX_FILE_BYTES
 INLINE_MAX_BYTES = 14 * 1024 * 1024  # base64 makes it ~19 MB, under the ~20 MB request limit
@@ -79,7 +79,7 @@ def _parse_segments(raw: str, request: TranscriptionRequest) -> tuple[str, str |
     return " ".join(s.text for s in segments), language, segments
 
 
-async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionResult:
+async def transcribe(hub: ProviderContext, request: TranscriptionRequest) -> TranscriptionResult:
     model = request.model.full_id
     async with local_copy(request.audio, hub.http, MAX_INPUT_BYTES, model) as audio:
         mime = MIME_ALIASES.get(audio.mime_type, audio.mime_type)

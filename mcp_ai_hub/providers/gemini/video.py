@@ -21,12 +21,11 @@ from ...capabilities.video import VideoRequest, one_of, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
-from . import API, base_url, model_path
+from .api import API, base_url, model_path
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
     from ...context import ProviderContext
-    from ...hub import Hub
 
 INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
 VEO3_DURATIONS = (4, 6, 8)
@@ -83,7 +82,7 @@ class VeoOperations:
 BACKEND = VeoOperations()
 
 
-async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
     instance: dict[str, Any] = {"prompt": request.prompt}
     summary_image = None
     if request.image is not None:

@@ -19,13 +19,11 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import InvalidArgument, ProviderBadRequest
-from ...http import json_of
 from ...inputs import resolve_input
 from ...multipart import FilePart, MultipartBody, file_part
-from . import API, base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536")
 QUALITIES = ("low", "medium", "high", "auto")
@@ -90,7 +88,7 @@ def _form_value(value: Any) -> str:
     return str(value)
 
 
-async def edit_body(hub: Hub, request: ImageRequest) -> MultipartBody:
+async def edit_body(hub: ProviderContext, request: ImageRequest) -> MultipartBody:
     """The multipart form of `images/edits`: the fields, `image` (or `image[]` for several), `mask`."""
     if len(request.input_images) > MAX_INPUT_IMAGES:
         raise refuse(request, "input_images", why=f"OpenAI edits take at most {MAX_INPUT_IMAGES} images")
@@ -110,18 +108,17 @@ async def edit_body(hub: Hub, request: ImageRequest) -> MultipartBody:
     return MultipartBody([(k, _form_value(v)) for k, v in fields.items() if v is not None], files)
 
 
-async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
-    key = hub.key("openai")
-    root = base_url(hub.settings)
+async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
+    client = hub.client("openai")
     if request.input_images:
         body = await edit_body(hub, request)
-        response = await hub.http.request(API, key, "POST", f"{root}/images/edits", retry="generate",
-                                          content=body, headers=body.headers, timeout=GENERATE_TIMEOUT)
+        response = await client.request("POST", "/images/edits", retry="generate",
+                                        content=body, headers=body.headers, timeout=GENERATE_TIMEOUT)
     else:
         payload = merge_options(common_fields(request), request.provider_options)
-        response = await hub.http.request(API, key, "POST", f"{root}/images/generations", retry="generate",
-                                          json=payload, timeout=GENERATE_TIMEOUT)
-    data = json_of(response, API)
+        response = await client.request("POST", "/images/generations", retry="generate",
+                                        json=payload, timeout=GENERATE_TIMEOUT)
+    data = client.json(response)
     items = data.get("data") or []
     if not items:
         raise ProviderBadRequest("OpenAI returned no images", provider="openai",

@@ -10,10 +10,9 @@ import httpx2
 from ...audio import fill_duration
 from ...capabilities.speech import SpeechRequest, SpeechResult
 from ...errors import InvalidArgument
-from . import API, base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 FORMAT_MIME = {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac", "flac": "audio/flac",
                "wav": "audio/wav", "pcm": "audio/pcm"}
@@ -33,7 +32,7 @@ def _voice(request: SpeechRequest) -> Any:
     return next((v for v in known if v.lower() == voice.lower()), voice)
 
 
-async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
+async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResult:
     model = request.model.full_id
     if len(request.text) > MAX_CHARACTERS:
         raise InvalidArgument(f"{model} speaks at most {MAX_CHARACTERS} characters per call; the text has "
@@ -58,9 +57,9 @@ async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechResult:
     if request.speed:
         body["speed"] = request.speed
     body.update(request.provider_options)
-    async with hub.http.stream(API, hub.key("openai"), "POST", f"{base_url(hub.settings)}/audio/speech",
-                               retry="generate", json=body, headers={"accept": "application/octet-stream"},
-                               timeout=SPEECH_TIMEOUT) as response:
+    async with hub.client("openai").stream("POST", "/audio/speech", retry="generate", json=body,
+                                           headers={"accept": "application/octet-stream"},
+                                           timeout=SPEECH_TIMEOUT) as response:
         media = await hub.media.save_stream(response.aiter_bytes(), "openai", mime_hint=FORMAT_MIME[fmt])
     await fill_duration(media, pcm_rate=PCM_RATE)
     label = voice["id"] if isinstance(voice, dict) else voice

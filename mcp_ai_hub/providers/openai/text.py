@@ -7,12 +7,11 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from . import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 DIALECT = openai_compat.TextDialect(
     max_tokens_field="max_completion_tokens",
@@ -24,9 +23,9 @@ RESPONSES_ONLY = re.compile(r"codex|^o\d+-pro|^gpt-5(\.\d+)?-pro|deep-research")
 
 
 async def generate_text(
-    hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+    hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
     generate = openai_compat.generate_chat
     if request.web_search or RESPONSES_ONLY.search(resolved.wire_id):
         generate = openai_compat.generate_responses
-    return await generate(hub, API, base_url(hub.settings), DIALECT, resolved, request, on_progress)
+    return await generate(hub, hub.client("openai"), DIALECT, resolved, request, on_progress)

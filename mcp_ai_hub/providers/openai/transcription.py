@@ -15,12 +15,10 @@ import httpx2
 
 from ...capabilities.transcription import Segment, TranscriptionRequest, TranscriptionResult, language_code
 from ...errors import InvalidArgument, ProviderUnavailable
-from ...http import json_of
 from ...uploads import file_form, form_fields, local_copy
-from . import API, base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 MAX_INPUT_BYTES = 25 * 1024 * 1024
 DIARIZE_MODEL = "gpt-4o-transcribe-diarize"
@@ -83,16 +81,16 @@ def _parse(data: Any, model: str, request: TranscriptionRequest) -> Transcriptio
                                float(duration) if duration is not None else None, segments)
 
 
-async def transcribe(hub: Hub, request: TranscriptionRequest) -> TranscriptionResult:
+async def transcribe(hub: ProviderContext, request: TranscriptionRequest) -> TranscriptionResult:
     model, response_format = _choose(request)
     fields = _fields(request, model, response_format)
     limit = (request.model.entry.max_input_bytes if request.model.entry else None) or MAX_INPUT_BYTES
-    key = hub.key("openai")
+    client = hub.client("openai")
     async with local_copy(request.audio, hub.http, limit, f"openai/{model}") as audio:
         body = file_form(fields, "file", audio)
         await request.report(f"uploading {audio.name} to openai/{model}")
-        response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/audio/transcriptions",
-                                          retry="generate", content=body, headers=body.headers,
-                                          timeout=TRANSCRIBE_TIMEOUT)
-    data = json_of(response, API, "transcription")
+        response = await client.request("POST", "/audio/transcriptions",
+                                        retry="generate", content=body, headers=body.headers,
+                                        timeout=TRANSCRIBE_TIMEOUT)
+    data = client.json(response, "transcription")
     return _parse(data, model, request)

@@ -21,12 +21,11 @@ from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...inputs import InputFile
 from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
 from ...uploads import file_form
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
     from ...context import ProviderContext
-    from ...hub import Hub
 
 # Sora video status -> hub job status
 STATUS: dict[str, JobStatus] = {"queued": "queued", "in_progress": "running", "completed": "succeeded",
@@ -103,7 +102,7 @@ def _size(model: str, aspect_ratio: str, resolution: str) -> str:
     return size
 
 
-async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
     body: dict[str, Any] = {"prompt": request.prompt}
     notes: list[str] = []
     if request.duration_seconds:

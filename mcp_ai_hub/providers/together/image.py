@@ -21,12 +21,11 @@ from ...capabilities.image import (
     size_for_ratio,
 )
 from ...errors import ProviderBadRequest
-from ...http import ProviderApi, json_of
+from ...http import ProviderApi
 from .. import openai_compat
-from . import base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 RESPONSE_FORMATS = ("base64", "url")
 OUTPUT_FORMATS = ("jpeg", "png")
@@ -39,7 +38,7 @@ SAFETY_HINT = "Together's safety checker refused; rephrase the prompt"
 API = ProviderApi("together", openai_compat.bearer, openai_compat.refusing_parser(SAFETY, SAFETY_HINT))
 
 
-async def request_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:
+async def request_body(hub: ProviderContext, request: ImageRequest) -> dict[str, Any]:
     refuse_unsupported(request, "quality", hint="Together has no quality setting; set steps in provider_options")
     if request.output_format and request.output_format not in OUTPUT_FORMATS:
         raise refuse(request, "output_format", why=f"Together makes jpeg or png, not {request.output_format}")
@@ -69,12 +68,12 @@ async def request_body(hub: Hub, request: ImageRequest) -> dict[str, Any]:
     return body
 
 
-async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
-    key = hub.key("together")
+async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
+    client = hub.client("together").using(API)
     body = await request_body(hub, request)
-    response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/images/generations",
-                                      retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    items = sorted((i for i in json_of(response, API).get("data") or [] if isinstance(i, dict)),
+    response = await client.request("POST", "/images/generations", retry="generate", json=body,
+                                    timeout=GENERATE_TIMEOUT)
+    items = sorted((i for i in client.json(response).get("data") or [] if isinstance(i, dict)),
                    key=lambda i: i.get("index", 0))
     if not any(i.get("b64_json") or i.get("url") for i in items):
         raise ProviderBadRequest("Together returned no images", provider="together",

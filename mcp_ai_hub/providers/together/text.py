@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from . import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 DIALECT = openai_compat.TextDialect(
     max_tokens_field="max_tokens",
@@ -22,7 +21,7 @@ DIALECT = openai_compat.TextDialect(
 
 
 async def generate_text(
-    hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+    hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
-    base = base_url(hub.settings)
-    return await openai_compat.generate_chat(hub, API, base, DIALECT, resolved, request, on_progress)
+    client = hub.client("together")
+    return await openai_compat.generate_chat(hub, client, DIALECT, resolved, request, on_progress)

@@ -17,12 +17,11 @@ from ...capabilities.video import VideoRequest, shape_fields, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
-from . import API, video_base_url
+from .api import API, video_base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
     from ...context import ProviderContext
-    from ...hub import Hub
 
 # Together video status -> hub job status
 STATUS: dict[str, JobStatus] = {"queued": "queued", "in_progress": "running", "completed": "succeeded",
@@ -76,7 +75,7 @@ class TogetherVideos:
 BACKEND = TogetherVideos()
 
 
-async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
     body: dict[str, Any] = {"prompt": request.prompt}
     if request.duration_seconds:
         body["seconds"] = str(whole(request.duration_seconds))

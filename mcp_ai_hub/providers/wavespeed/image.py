@@ -35,7 +35,7 @@ from . import predictions
 from .predictions import WaveSpeedPredictions
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 
 class WaveSpeedImagePredictions(WaveSpeedPredictions):
@@ -64,9 +64,9 @@ class Endpoint:
     needs_image: bool = False
 
 
-SEEDREAM = {"pixels": 2048 * 2048}
-NANO_BANANA = {"size": "aspect_ratio", "formats": ("png", "jpeg")}
-GPT_IMAGE = {"size": "sizes", "qualities": ("low", "medium", "high")}
+SEEDREAM: dict[str, Any] = {"pixels": 2048 * 2048}
+NANO_BANANA: dict[str, Any] = {"size": "aspect_ratio", "formats": ("png", "jpeg")}
+GPT_IMAGE: dict[str, Any] = {"size": "sizes", "qualities": ("low", "medium", "high")}
 ENDPOINTS: dict[str, Endpoint] = {
     "wavespeed-ai/flux-dev": Endpoint(sides=(512, 1536), max_n=4, seed=True, formats=("jpeg", "png"),
                                       images="image"),
@@ -184,7 +184,7 @@ def any_fields(request: ImageRequest) -> dict[str, Any]:
                                 "negative_prompt, quality, images")
 
 
-async def generate(hub: Hub, request: ImageRequest) -> ImageJob:
+async def generate(hub: ProviderContext, request: ImageRequest) -> ImageJob:
     hub.key("wavespeed")
     endpoint, spec = route_edit(request, ENDPOINTS)
     body = known_fields(request, endpoint, spec) if spec else any_fields(request)

@@ -21,11 +21,10 @@ from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of, make_error
 from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...uploads import file_form
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...context import ProviderContext
-    from ...hub import Hub
     from ...inputs import InputFile
 
 # WaveSpeed prediction status -> hub job status
@@ -103,7 +102,7 @@ class WaveSpeedPredictions:
 BACKEND = WaveSpeedPredictions()
 
 
-async def upload(hub: Hub, item: InputFile) -> str:
+async def upload(hub: ProviderContext, item: InputFile) -> str:
     """A URL WaveSpeed can read for `item`: URLs as they are, anything else uploaded (streamed)."""
     if item.is_url:
         return item.url

@@ -23,7 +23,7 @@ from ...jobs.backend import JobSpec, summarize_input
 from . import predictions
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 FORMATS = ("mp3",)
 DEFAULT_VOICE = "English_Trustworth_Man"
@@ -115,7 +115,7 @@ def _music_body(request: SpeechRequest) -> dict[str, Any]:
     return {"tags": request.text.strip(), **request.provider_options}
 
 
-async def synthesize(hub: Hub, request: SpeechRequest) -> SpeechJob:
+async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechJob:
     """The prediction that makes the audio, as a job for the hub's job manager."""
     _refuse_common(request)
     endpoint = request.model.wire_id

@@ -18,10 +18,10 @@ from . import predictions
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 
-async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
     endpoint = pick_endpoint(resolved, request.image is not None)
     body: dict = {"prompt": request.prompt}
     if request.image is not None:

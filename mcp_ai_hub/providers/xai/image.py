@@ -20,12 +20,11 @@ from ...capabilities.image import (
     save_image,
 )
 from ...errors import ContentPolicy, ProviderBadRequest
-from ...http import ProviderApi, json_of
+from ...http import ProviderApi
 from .. import openai_compat
-from . import base_url
 
 if TYPE_CHECKING:
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9", "2:3", "3:2", "1:2", "2:1", "9:19.5", "19.5:9", "9:20", "20:9")
 RESPONSE_FORMATS = ("b64_json", "url")
@@ -60,12 +59,12 @@ def request_body(request: ImageRequest) -> dict[str, Any]:
     return body
 
 
-async def generate(hub: Hub, request: ImageRequest) -> ImageResult:
-    key = hub.key("xai")
+async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
+    client = hub.client("xai").using(API)
     body = request_body(request)
-    response = await hub.http.request(API, key, "POST", f"{base_url(hub.settings)}/images/generations",
-                                      retry="generate", json=body, timeout=GENERATE_TIMEOUT)
-    items = [i for i in json_of(response, API).get("data") or [] if isinstance(i, dict)]
+    response = await client.request("POST", "/images/generations", retry="generate", json=body,
+                                    timeout=GENERATE_TIMEOUT)
+    items = [i for i in client.json(response).get("data") or [] if isinstance(i, dict)]
     allowed = [i for i in items if i.get("respect_moderation") is not False and (i.get("b64_json") or i.get("url"))]
     blocked = sum(1 for i in items if i.get("respect_moderation") is False)
     if not allowed:

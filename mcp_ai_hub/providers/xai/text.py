@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import openai_compat
-from . import API, base_url
 
 if TYPE_CHECKING:
     from ...capabilities.text import OnProgress, TextRequest, TextResult
     from ...catalog import Resolved
-    from ...hub import Hub
+    from ...context import ProviderContext
 
 DIALECT = openai_compat.TextDialect(
     max_tokens_field="max_tokens",
@@ -25,7 +24,7 @@ DIALECT = openai_compat.TextDialect(
 
 
 async def generate_text(
-    hub: Hub, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+    hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
 ) -> TextResult:
     generate = openai_compat.generate_responses if request.web_search else openai_compat.generate_chat
-    return await generate(hub, API, base_url(hub.settings), DIALECT, resolved, request, on_progress)
+    return await generate(hub, hub.client("xai"), DIALECT, resolved, request, on_progress)

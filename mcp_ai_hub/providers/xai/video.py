@@ -16,12 +16,11 @@ from ...capabilities.video import VideoRequest, whole
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
-from . import API, base_url
+from .api import API, base_url
 
 if TYPE_CHECKING:
     from ...catalog import Resolved
     from ...context import ProviderContext
-    from ...hub import Hub
 
 # xAI video status -> hub job status
 STATUS: dict[str, JobStatus] = {"": "queued", "queued": "queued", "pending": "running", "processing": "running",
@@ -66,7 +65,8 @@ class XaiVideos:
             return PollResult("succeeded", progress=1.0, message="done", outputs=[OutputRef(str(url), "video/mp4")],
                               result=data)
         if status == "failed":
-            err = data.get("error") if isinstance(data.get("error"), dict) else {}
+            error = data.get("error")
+            err: dict[str, Any] = error if isinstance(error, dict) else {}
             reason = ("the request expired before the video was made" if raw == "expired"
                       else str(err.get("message") or data.get("error") or "generation failed"))
             if err.get("code"):
@@ -82,7 +82,7 @@ class XaiVideos:
 BACKEND = XaiVideos()
 
 
-async def prepare(hub: Hub, resolved: Resolved, request: VideoRequest) -> JobSpec:
+async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
     body: dict[str, Any] = {"prompt": request.prompt}
     notes: list[str] = []
     if request.duration_seconds:

@@ -1,0 +1,23 @@
+"""xAI (Grok): OpenAI-compatible wire; errors may be `{"code", "error": "..."}` strings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...capabilities import LiveModel
+from ...http import ProviderApi
+from .. import openai_compat
+
+if TYPE_CHECKING:
+    from ...config import Settings
+    from ...http import ProviderClient
+
+API = ProviderApi("xai", openai_compat.bearer, openai_compat.parse_error)
+
+
+def base_url(settings: Settings) -> str:
+    return settings.base_url("XAI_BASE_URL")
+
+
+async def list_models(client: ProviderClient) -> list[LiveModel]:
+    return await openai_compat.list_models(client)
