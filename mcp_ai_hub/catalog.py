@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -52,9 +53,16 @@ class ModelEntry(BaseModel):
     max_output_tokens: int | None = Field(None, gt=0)
     default_max_tokens: int | None = Field(None, gt=0)
     features: list[str] = []
-    reasoning_style: Literal["effort", "budget", "level", ""] = ""
+    # effort: OpenAI-style levels; budget: thinking tokens; level: Gemini thinking levels;
+    # adaptive: the model decides how long to think (Anthropic adaptive thinking, effort as a hint)
+    reasoning_style: Literal["effort", "budget", "level", "adaptive", ""] = ""
     deprecated: bool = False
     deprecation_note: str = ""
+    # lifecycle as the vendor announced it: deprecated from, shut down (retired) from, and the
+    # full `provider/model` id to use instead
+    deprecated_on: date | None = None
+    shutdown_on: date | None = None
+    replacement: str = ""
     notes: str = ""
     voices: list[str] = []
     default_voice: str = ""
