@@ -22,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mcp-ai-hub {__version__}")
     parser.add_argument("--transport", choices=("stdio", "http"), default="stdio",
                         help="stdio (default) or http (Streamable HTTP at /mcp)")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP host (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="HTTP bind address (default 127.0.0.1); any other needs AI_HUB_HTTP_TOKEN")
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     sub = parser.add_subparsers(dest="command")
@@ -79,11 +80,16 @@ def main(argv: list[str] | None = None) -> int:
         return _print_models(args)
 
     from .catalog import ManifestError
-    from .config import SettingsError
+    from .config import Settings, SettingsError
     from .server import build_server
 
     try:
-        server = build_server()
+        settings = Settings.load()
+        if args.transport == "http":
+            from .server.http_mode import http_token
+
+            http_token(settings, args.host)  # refuse an open non-loopback bind before anything starts
+        server = build_server(settings)
     except ManifestError as exc:
         print(f"mcp-ai-hub: invalid manifest: {exc}", file=sys.stderr)
         return 2
@@ -91,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mcp-ai-hub: invalid setting: {exc}", file=sys.stderr)
         return 2
     if args.transport == "http":
+        from .server.http_mode import serve_http
+
         sys.stdout = sys.stderr  # uvicorn's access log defaults to stdout; keep every log on stderr
-        server.run("streamable-http", host=args.host, port=args.port, streamable_http_path="/mcp")
+        serve_http(server, settings, args.host, args.port)
     else:
         server.run()
     return 0

@@ -188,5 +188,6 @@ class Settings:
         return self.env.get(f"AI_HUB_DEFAULT_{capability.upper()}_MODEL", "").strip()
 
     def secrets(self) -> list[str]:
-        """Every configured key, for redaction."""
-        return [v for var in self.registry.key_vars() if (v := self.env.get(var, "").strip())]
+        """Every configured key (and the HTTP mode's token), for redaction."""
+        names = [*self.registry.key_vars(), "AI_HUB_HTTP_TOKEN"]
+        return [v for var in names if (v := self.env.get(var, "").strip())]
