@@ -9,6 +9,7 @@ the catalog. Which manifests exist, and what they must declare, comes from the p
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config import Settings
-from .errors import UnknownModel, UnsupportedCapability
+from .errors import InvalidArgument, UnknownModel, UnsupportedCapability
 from .providers.registry import Registry
 
 Capability = Literal["text", "image", "speech", "transcription", "video"]
@@ -159,6 +160,23 @@ def _validate(model: type[M], data: dict, path: Path) -> M:
         raise ManifestError(f"{path}: {problems}") from exc
 
 
+# an id outside the catalog becomes part of a URL path at the provider: `/`-separated segments of
+# letters, digits and `._-`, each starting with a letter or digit (so no empty, `.` or `..` segment)
+_OPEN_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_open_id(provider: str, model_id: str) -> str:
+    """An aggregator's model id outside the catalog, checked to be only a model path."""
+    segments = model_id.split("/")
+    if len(model_id) > 200 or not all(_OPEN_SEGMENT.fullmatch(s) for s in segments):
+        raise InvalidArgument(
+            f"model id {provider}/{model_id!r} is not a model path",
+            hint=f"Use the {provider} model id as its docs show it, e.g. {provider}/owner/model-name "
+                 "(letters, digits, '.', '_', '-' and '/'; no '..', scheme, query or spaces)",
+        )
+    return model_id
+
+
 class Catalog:
     """All manifests, indexed for resolution."""
 
@@ -276,7 +294,7 @@ class Catalog:
             raise UnknownModel(f"{model!r} is ambiguous", hint=f"Use one of {choices}")
         spec = self.registry.get(prefix)
         if spec is not None and spec.open_ids and rest:
-            return Resolved(prefix, rest, None)
+            return Resolved(prefix, check_open_id(prefix, rest), None)
         close = difflib.get_close_matches(model, list(self._by_full) + list(self._by_bare) + list(self.presets), 4)
         hint = f"Did you mean {', '.join(close)}?" if close else "See list_models for the ids"
         raise UnknownModel(f"unknown model {model!r}", hint=hint)

@@ -74,8 +74,9 @@ def _print_models(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=args.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .errors import LOG_FORMAT
+
+    logging.basicConfig(stream=sys.stderr, level=args.log_level, format=LOG_FORMAT)
     if args.command == "models":
         return _print_models(args)
 
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = Settings.load()
+        from .errors import redact_logs
+
+        redact_logs(settings.secrets)  # nothing logged from here on shows a key
         if args.transport == "http":
             from .server.http_mode import http_token
 

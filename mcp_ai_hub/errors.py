@@ -23,8 +23,11 @@ tools turn any HubError into an `isError` result whose text starts with `[code]`
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 
 class HubError(Exception):
@@ -151,12 +154,76 @@ HINTS = {
 }
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret (and any long key-like token it prefixes) in `text` with `***`."""
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+FRAGMENT = 6  # an echo of this many characters of a key (or more) is hidden too
+_DROP = str.maketrans("", "", "-_")
+
+
+@functools.lru_cache(maxsize=32)
+def _fragments(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern finding, in lower-cased text without `-`/`_`, the start of every run of
+    `FRAGMENT` characters that occurs in one of the secrets (so treated the same way)."""
+    grams: set[str] = set()
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-            # providers echo keys partially ("sk-abc…xyz"); hide the first 8 characters' echoes too
-            if len(secret) >= 12:
-                text = re.sub(re.escape(secret[:8]) + r"[^\s\"']*", "***", text)
+        key = secret.translate(_DROP).lower()
+        grams.update(key[i:i + FRAGMENT] for i in range(len(key) - FRAGMENT + 1))
+    if not grams:
+        return None
+    return re.compile("(?=(" + "|".join(map(re.escape, sorted(grams))) + "))")
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret in `text` with `***`, and every echo of a part of one: any run of
+    `FRAGMENT` or more of its characters, compared case-insensitively and ignoring `-` and `_`
+    (providers echo keys cut, upper-cased or without their dashes)."""
+    usable = tuple(sorted({s for s in secrets if s and len(s) >= 4}))
+    for secret in usable:
+        text = text.replace(secret, "***")
+    pattern = _fragments(usable) if usable else None
+    if pattern is None:
+        return text
+    norm = text.translate(_DROP).lower()
+    starts = [m.start() for m in pattern.finditer(norm)]
+    if not starts:
+        return text
+    index = [i for i, c in enumerate(text) if c not in "-_"]  # norm position -> text position
+    spans: list[list[int]] = []
+    for i in starts:
+        begin, end = index[i], index[i + FRAGMENT - 1] + 1
+        if spans and begin <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([begin, end])
+    for begin, end in reversed(spans):
+        text = text[:begin] + "***" + text[end:]
     return text
+
+
+def redact_data(value: Any, secrets: list[str]) -> Any:
+    """`value` (JSON-like: dicts, lists, strings) with every string redacted; other values kept."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {k: redact_data(v, secrets) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(v, secrets) for v in value]
+    return value
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log formatter that redacts the whole formatted record (message, arguments, traceback)."""
+
+    def __init__(self, fmt: str, secrets: Callable[[], list[str]]):
+        super().__init__(fmt)
+        self.secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets())
+
+
+def redact_logs(secrets: Callable[[], list[str]], fmt: str = LOG_FORMAT) -> None:
+    """Make every handler of the root logger redact `secrets()` from what it writes."""
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter(fmt, secrets))

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote_to_bytes, urlparse
+from urllib.parse import unquote, unquote_to_bytes, urlparse
 
 import anyio
 import httpx2
@@ -121,9 +121,12 @@ def resolve_input(value: str, settings: Settings, *, what: str = "input") -> Inp
         mime = mimetypes.guess_type(urlparse(value).path)[0] or "application/octet-stream"
         return InputFile(source=value, mime_type=mime, url=value)
     if scheme == "file":
-        value = urlparse(value).path
+        value = unquote(urlparse(value).path)  # file:///a%20b.png is "/a b.png"
     elif scheme and len(scheme) > 1:
         raise InvalidArgument(f"unsupported {what} {value[:60]!r}", hint="Give a local path, an http(s) URL or a data URI")
+    if "\x00" in value or any(ord(c) < 32 for c in value):
+        raise InvalidArgument(f"{what} path contains a control character (e.g. NUL)",
+                              hint="Give a plain file path, an http(s) URL or a data URI")
     raw = Path(value).expanduser()
     candidate = raw if raw.is_absolute() else settings.cwd / raw
     roots = tuple(r.resolve() for r in settings.input_dirs)
@@ -135,13 +138,19 @@ def resolve_input(value: str, settings: Settings, *, what: str = "input") -> Inp
             raise FileNotAllowed(f"{what} {value} is outside the allowed input directories ({dirs})",
                                  hint="Move the file into one of them or add its directory to AI_HUB_INPUT_DIRS") from None
         raise InvalidArgument(f"{what} {value} does not exist") from None
+    except OSError as exc:  # a name too long, a directory that cannot be searched, ...
+        raise InvalidArgument(f"{what} {value[:200]} cannot be opened ({exc.strerror or type(exc).__name__})") from None
     if not _inside(resolved, roots):
         raise FileNotAllowed(f"{what} {value} resolves outside the allowed input directories ({dirs})",
                              hint="Move the file into one of them or add its directory to AI_HUB_INPUT_DIRS")
     if not resolved.is_file():
         raise InvalidArgument(f"{what} {value} is not a file")
-    with open(resolved, "rb") as f:
-        head = f.read(64)
+    try:
+        with open(resolved, "rb") as f:
+            head = f.read(64)
+    except OSError as exc:
+        raise InvalidArgument(f"{what} {value} cannot be read ({exc.strerror or type(exc).__name__})",
+                              hint="Check the file's permissions") from None
     guess = MIME_BY_EXTENSION.get(resolved.suffix.lstrip(".").lower()) or mimetypes.guess_type(resolved.name)[0]
     return InputFile(source=value, mime_type=sniff_mime(head, guess or "application/octet-stream"), path=resolved)
 

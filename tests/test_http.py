@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from mcp_ai_hub.errors import ProviderAuth, ProviderRateLimited, ProviderUnavailable, redact
+from mcp_ai_hub.errors import ProviderAuth, ProviderRateLimited, ProviderUnavailable, redact, redact_data
 from mcp_ai_hub.http import Http
 from mcp_ai_hub.providers.openai import api as openai
 
@@ -93,8 +93,14 @@ async def test_a_malformed_error_body_still_maps_by_status(http, fakes):
 
 
 def test_redaction_hides_keys_and_their_echoes():
-    key = "abcd1234efgh5678ijkl"
-    assert redact(f"bad key {key} and abcd1234xyz", [key]) == "bad key *** and ***"
+    key = "sk-abcd1234-efgh_5678ijkl"
+    assert redact(f"bad key {key} and abcd1234xyz", [key]) == "bad key *** and ***xyz"
+    # any run of 6+ of its characters, upper-cased or without its dashes/underscores
+    assert redact("echo SK-ABCD12 / efgh5678 / 4efgh_5 / EFGH-5678-IJ", [key]) == "echo *** / *** / *** / ***"
+    assert redact("sk-abc and 5678i stay", [key]) == "sk-abc and 5678i stay"  # 5 characters: not a fragment
+    assert redact("nothing here", []) == "nothing here"
+    nested = {"error": {"message": "key abcd1234efgh rejected", "n": 3}, "list": ["ijkl5678", "fine"]}
+    assert redact_data(nested, [key]) == {"error": {"message": "key *** rejected", "n": 3}, "list": ["ijkl5678", "fine"]}
 
 
 def test_the_guard_refuses_non_loopback_addresses():

@@ -44,6 +44,7 @@ from ..errors import (
     ProviderRateLimited,
     ProviderTimeout,
     ProviderUnavailable,
+    redact_data,
 )
 from .backend import JobBackend, JobSpec, OutputRef, PollResult, compact_json, load_backend, summarize_input
 from .outputs import save_output
@@ -144,7 +145,7 @@ class JobManager:
                   **({"poll_interval": spec.poll_interval} if spec.poll_interval else {})},
             lease_owner=self.owner, lease_until=now + self.lease_seconds, created_at=now, updated_at=now,
         )
-        await self.store.insert(job)
+        await self.store.insert(self._redacted_job(job))
         await self._announce(job.job_id)
         self._submitting.add(job.job_id)
         keeper = self._keep_lease(job.job_id)
@@ -167,7 +168,7 @@ class JobManager:
                             f"it. It was not resubmitted, to avoid paying twice; check your {provider} dashboard")})
                 raise
             keeper.cancel()
-            await self.store.update(job.job_id, {"state": state, "phase": "polling",
+            await self._update(job.job_id, {"state": state, "phase": "polling",
                                                  "message": f"submitted to {provider}"}, owner=self.owner)
             self._submitting.discard(job.job_id)
             await self._announce(job.job_id)
@@ -228,14 +229,14 @@ class JobManager:
             await self._note(job, "too late to cancel: the outputs are being saved")
             return await self.get(job_id)
         if job.phase == "submitting":
-            await self.store.update(job_id, {"cancel_requested": True,
+            await self._update(job_id, {"cancel_requested": True,
                                              "message": "cancel requested; it is sent once the submit completes"})
             await self._announce(job_id)
             return await self.get(job_id)
         backend = load_backend(job.backend)
         # Recorded before the provider is asked, so a poll that then sees the job end (fal reports a
         # cancelled request as an error) records it as cancelled, in whichever process polls it.
-        await self.store.update(job_id, {"meta": {**job.meta, "cancel_sent": True}})
+        await self._update(job_id, {"meta": {**job.meta, "cancel_sent": True}})
         outcome, detail = await self._provider_cancel(backend, job)
         if outcome == "too_late":
             await self._note(job, f"too late to cancel: {job.provider} had already finished")
@@ -338,7 +339,7 @@ class JobManager:
                 if outcome != "too_late":
                     await self._finish(job_id, "cancelled", detail, not_phase="downloading")
                     return
-                await self.store.update(job_id, {"cancel_requested": False}, owner=self.owner)
+                await self._update(job_id, {"cancel_requested": False}, owner=self.owner)
             if job.phase == "downloading":
                 await self._save_outputs(job)
                 return
@@ -395,7 +396,7 @@ class JobManager:
                 return True
         if result.state is not None:
             changes["state"] = result.state
-        if not await self.store.update(job.job_id, changes, owner=self.owner):
+        if not await self._update(job.job_id, changes, owner=self.owner):
             return False
         await self._announce(job.job_id)
         return True
@@ -433,7 +434,7 @@ class JobManager:
                         return
                     await anyio.sleep(min(30.0, (self.poll_override or 1.0) * 2 ** attempts))
             outputs.append(media.to_dict())
-            if not await self.store.update(job.job_id, {"outputs": outputs}, owner=self.owner):
+            if not await self._update(job.job_id, {"outputs": outputs}, owner=self.owner):
                 return
         count = len(outputs)
         message = "completed" if not count else f"{count} file{'s' if count > 1 else ''} saved"
@@ -455,6 +456,21 @@ class JobManager:
                              "bill) there; its result will be ignored")
         return outcome, ""
 
+    # --- writing records: keys (and echoes of them) never reach the store ---------------------------
+
+    def _redacted_job(self, job: Job) -> Job:
+        from dataclasses import replace
+
+        secrets = self.hub.settings.secrets()
+        return replace(job, message=redact_data(job.message, secrets), input=redact_data(job.input, secrets),
+                       meta=redact_data(job.meta, secrets))
+
+    async def _update(self, job_id: str, changes: dict[str, Any], **kwargs: Any) -> bool:
+        """`store.update` with every field but the provider state (needed to poll) redacted."""
+        secrets = self.hub.settings.secrets()
+        clean = {k: v if k == "state" else redact_data(v, secrets) for k, v in changes.items()}
+        return await self.store.update(job_id, clean, **kwargs)
+
     async def _finish(self, job_id: str, status: str, message: str, *, error: dict | None = None,
                       result: Any = None, owner: str | None = None, not_phase: str = "",
                       progress: float | None = None) -> bool:
@@ -464,7 +480,7 @@ class JobManager:
             changes["result"] = result
         if progress is not None:
             changes["progress"] = progress
-        done = await self.store.update(job_id, changes, owner=owner, not_phase=not_phase)
+        done = await self._update(job_id, changes, owner=owner, not_phase=not_phase)
         if done:
             log.info("job %s %s: %s", job_id, status, message)
             if event := self._wake.pop(job_id, None):
@@ -473,7 +489,7 @@ class JobManager:
         return done
 
     async def _note(self, job: Job, message: str) -> None:
-        if await self.store.update(job.job_id, {"message": message}):
+        if await self._update(job.job_id, {"message": message}):
             await self._announce(job.job_id)
 
     async def _announce(self, job_id: str) -> None:

@@ -32,7 +32,7 @@ from mcp.types import (
 )
 from pydantic import BaseModel, Field
 
-from ..errors import HubError, redact
+from ..errors import HubError, redact, redact_data
 from ..hub import Hub
 from ..jobs.store import Job
 from ..media import Media
@@ -172,8 +172,9 @@ def job_result(hub: Hub, job: Job, *, failed_is_error: bool = True, lead: str = 
         err = job.error or {"code": "job_failed", "message": job.message}
         text = (f"[{err['code']}] {err['message']} (job {job.job_id}, {where}). "
                 f"Try again, or pick another model with list_models{tail}")
-        return CallToolResult(content=[TextContent(type="text", text=redact(head + text, hub.settings.secrets()))],
-                              structured_content=data, is_error=True)
+        secrets = hub.settings.secrets()
+        return CallToolResult(content=[TextContent(type="text", text=redact(head + text, secrets))],
+                              structured_content=redact_data(data, secrets), is_error=True)
     if job.status in ("failed", "cancelled"):
         reason = (job.error or {}).get("message") or job.message
         return ok(f"{head}Job {job.job_id} ({job.kind}, {where}) is {job.status}: {reason}{tail}", data, hub=hub)

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, cast
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
-from ..errors import HubError, redact
+from ..errors import HubError, redact, redact_data
 from ..hub import Hub
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -31,8 +31,9 @@ def hub_of(ctx: Context) -> Hub:
 
 
 def ok(text: str, structured: dict[str, Any], extra: list[ContentBlock] | None = None, *, hub: Hub) -> CallToolResult:
-    blocks: list[ContentBlock] = [TextContent(type="text", text=redact(text, hub.settings.secrets()))]
-    return CallToolResult(content=blocks + list(extra or []), structured_content=structured)
+    secrets = hub.settings.secrets()
+    blocks: list[ContentBlock] = [TextContent(type="text", text=redact(text, secrets))]
+    return CallToolResult(content=blocks + list(extra or []), structured_content=redact_data(structured, secrets))
 
 
 def error(err: HubError, hub: Hub | None) -> CallToolResult:

@@ -9,6 +9,7 @@ model listing); capability endpoints live in `tests/fakes/<provider>_<capability
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib
 import json
 import pkgutil
@@ -91,7 +92,9 @@ class FakeProvider:
     public_prefixes: tuple[str, ...] = ("/cdn/",)  # paths served without auth (a CDN)
 
     def __init__(self) -> None:
-        self.key = f"fake-{self.name}-key-0123456789abcdef"
+        # random-looking like a real key: redaction hides any 6-character run of a key, so a key made of
+        # words ("openai") would hide those words everywhere
+        self.key = "fk-" + hashlib.sha256(self.name.encode()).hexdigest()[:32]
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.state: dict[str, Any] = {}

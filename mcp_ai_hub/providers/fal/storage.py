@@ -35,8 +35,8 @@ async def upload(hub: ProviderContext, item: InputFile) -> str:
     client = hub.client("fal")
     response = await client.request("POST", f"{client.base('FAL_REST_URL')}/storage/auth/token",
                                     params={"storage_type": "fal-cdn-v3"}, json={}, timeout=TOKEN_TIMEOUT)
-    token = response.json()
-    if not token.get("token") or not token.get("base_url"):
+    token = json_of(response, API, "storage token")
+    if not isinstance(token, dict) or not token.get("token") or not token.get("base_url"):
         raise ProviderUnavailable("fal storage returned no upload token", provider="fal")
     headers = {"Content-Type": item.mime_type, "X-Fal-File-Name": item.name}
     if item.size is not None:
