@@ -161,8 +161,9 @@ def _validate(model: type[M], data: dict, path: Path) -> M:
 
 
 # an id outside the catalog becomes part of a URL path at the provider: `/`-separated segments of
-# letters, digits and `._-`, each starting with a letter or digit (so no empty, `.` or `..` segment)
-_OPEN_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# letters, digits and `._:-` (`:` for tags such as Ollama's `qwen3:4b` or OpenRouter's `:free`), each
+# starting with a letter or digit (so no empty, `.` or `..` segment)
+_OPEN_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 
 
 def check_open_id(provider: str, model_id: str) -> str:
@@ -170,9 +171,9 @@ def check_open_id(provider: str, model_id: str) -> str:
     segments = model_id.split("/")
     if len(model_id) > 200 or not all(_OPEN_SEGMENT.fullmatch(s) for s in segments):
         raise InvalidArgument(
-            f"model id {provider}/{model_id!r} is not a model path",
+            f"model id {provider + '/' + model_id[:120]!r} is not a model path",
             hint=f"Use the {provider} model id as its docs show it, e.g. {provider}/owner/model-name "
-                 "(letters, digits, '.', '_', '-' and '/'; no '..', scheme, query or spaces)",
+                 "(letters, digits, '.', '_', ':', '-' and '/'; no '..', scheme, query or spaces)",
         )
     return model_id
 

@@ -121,12 +121,18 @@ class ContentPolicy(ProviderError):
     code = "content_policy"
 
 
+class StorageError(HubError):
+    """The output or state directory cannot be written."""
+
+    code = "storage_error"
+
+
 ALL_CODES = {
     cls.code
     for cls in (
         MissingApiKey, UnknownModel, UnsupportedCapability, InvalidArgument, FileNotAllowed, JobNotFound,
         JobFailed, OutputTooLarge, ProviderAuth, ProviderRateLimited, ProviderUnavailable, ProviderTimeout,
-        ProviderBadRequest, ContentPolicy,
+        ProviderBadRequest, ContentPolicy, StorageError,
     )
 }
 

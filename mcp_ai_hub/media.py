@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import os
 import re
 import secrets
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from .errors import InvalidArgument, OutputTooLarge, ProviderUnavailable
+from .errors import InvalidArgument, OutputTooLarge, ProviderUnavailable, StorageError
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -177,6 +178,22 @@ class MediaStore:
         self.dir = settings.output_dir
         self.max_bytes = settings.max_output_bytes
 
+    def storage_error(self, exc: OSError, doing: str = "write to") -> StorageError:
+        reason = exc.strerror or type(exc).__name__
+        return StorageError(f"cannot {doing} the output directory {self.dir} ({reason})",
+                            hint="Make it writable or set AI_HUB_OUTPUT_DIR to a writable directory")
+
+    def check_writable(self) -> None:
+        """Create the output directory if needed and prove a file can be written there; StorageError
+        otherwise. Run before anything billed is sent, so a paid result has somewhere to go."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            probe = self.dir / f".write-check-{secrets.token_hex(4)}"
+            os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            probe.unlink()
+        except OSError as exc:
+            raise self.storage_error(exc) from None
+
     def _reserve(self, provider: str, ext: str) -> Path:
         """Create a new empty file with a unique name (never overwriting) and return its path."""
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -195,10 +212,17 @@ class MediaStore:
                           source_url: str | None = None, max_bytes: int | None = None) -> Media:
         """Write chunks to a new file as they arrive; the extension follows the sniffed type."""
         limit = max_bytes or self.max_bytes
-        part = await anyio.to_thread.run_sync(self._reserve, provider, "part")
+        try:
+            part = await anyio.to_thread.run_sync(self._reserve, provider, "part")
+        except OSError as exc:
+            raise self.storage_error(exc) from None
         head, size = b"", 0
         try:
-            async with await anyio.open_file(part, "wb") as f:
+            try:
+                f = await anyio.open_file(part, "wb")
+            except OSError as exc:
+                raise self.storage_error(exc) from None
+            async with f:
                 async for chunk in chunks:
                     size += len(chunk)
                     if size > limit:
@@ -206,12 +230,19 @@ class MediaStore:
                                              hint="Raise AI_HUB_MAX_OUTPUT_BYTES or ask for a smaller output")
                     if len(head) < SNIFF_BYTES:
                         head += chunk[: SNIFF_BYTES - len(head)]
-                    await f.write(chunk)
+                    try:
+                        await f.write(chunk)
+                    except OSError as exc:  # disk full, quota, ...
+                        raise self.storage_error(exc) from None
             mime = sniff_mime(head, mime_hint or "application/octet-stream")
             final = part.with_suffix("." + EXTENSIONS.get(mime, "bin"))
-            await anyio.to_thread.run_sync(os.rename, part, final)
+            try:
+                await anyio.to_thread.run_sync(os.rename, part, final)
+            except OSError as exc:
+                raise self.storage_error(exc) from None
         except BaseException:
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
             raise
         return _describe(final, head, size, mime_hint, source_url)
 

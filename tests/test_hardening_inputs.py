@@ -25,6 +25,8 @@ def test_an_aggregator_id_outside_the_catalog_must_be_a_model_path(provider, tmp
             catalog.resolve(f"{provider}/{bad}", "image", settings)
     good = catalog.resolve(f"{provider}/some-owner/Model_v2.1-dev", "image", settings)
     assert (good.provider, good.model, good.entry) == (provider, "some-owner/Model_v2.1-dev", None)
+    tagged = catalog.resolve(f"{provider}/owner/qwen3:4b", "image", settings)
+    assert tagged.model == "owner/qwen3:4b"
 
 
 async def test_a_traversing_fal_id_sends_nothing(connect, hub_env, fakes):

@@ -44,6 +44,7 @@ from ..errors import (
     ProviderRateLimited,
     ProviderTimeout,
     ProviderUnavailable,
+    StorageError,
     redact_data,
 )
 from .backend import JobBackend, JobSpec, OutputRef, PollResult, compact_json, load_backend, summarize_input
@@ -118,9 +119,12 @@ class JobManager:
                 await self._stack.aclose()
                 self._tg = self._stack = None
                 with anyio.CancelScope(shield=True):
-                    if self.store.exists():
-                        await self.store.release(self.owner)
-                        await self.store.close()
+                    try:
+                        if self.store.exists():
+                            await self.store.release(self.owner)
+                            await self.store.close()
+                    except StorageError as exc:  # e.g. the state directory went away: nothing to hand over
+                        log.warning("could not release job leases at shutdown: %s", exc.render())
                     self._pollers.clear()
 
     def add_listener(self, listener: Listener) -> None:
@@ -199,6 +203,8 @@ class JobManager:
         and at least every `heartbeat` seconds. Returns the job as it is then."""
         job = await self.get(job_id)
         await self.ensure_polling(job)
+        if job.phase == "downloading" and (retry := self._wake.get(job_id)):
+            retry.set()  # a save waiting to retry (e.g. after a storage error) retries now
         deadline = anyio.current_time() + max(0.0, timeout)
         last_key: tuple | None = None
         last_sent = -1e9
@@ -414,7 +420,7 @@ class JobManager:
         """Save every pending output not saved yet (each recorded as it lands), then succeed."""
         backend = load_backend(job.backend)
         outputs = list(job.outputs)
-        attempts = 0
+        attempts = storage_failures = 0
         for index, raw in enumerate(job.pending):
             if index < len(outputs):
                 continue
@@ -423,6 +429,15 @@ class JobManager:
                 try:
                     media = await save_output(self.hub, backend.api, ref)
                     break
+                except StorageError as exc:
+                    # the provider's result is paid for: keep the job (and its URLs) and retry the save,
+                    # sooner when someone asks (get_job), until the directory can be written
+                    storage_failures += 1
+                    urls = [r["url"] for r in job.pending if not str(r.get("url", "")).startswith("data:")]
+                    where = f"; the provider's result: {', '.join(urls)}" if urls else ""
+                    await self._note(job, f"{job.provider} finished, but saving failed: {exc.render()}{where}. "
+                                          "Retrying; get_job retries at once")
+                    await self._sleep(job.job_id, min(60.0, 2.0 ** storage_failures))
                 except HubError as exc:
                     attempts += 1
                     if attempts >= MAX_DOWNLOAD_ATTEMPTS or not isinstance(exc, TRANSIENT):
@@ -509,10 +524,21 @@ class JobManager:
     # --- background: resume, failover, other processes' changes, retention --------------------------
 
     async def _maintain(self) -> None:
+        reported = ""
+        try:
+            await anyio.to_thread.run_sync(self.store.check_writable)
+        except StorageError as exc:  # said once at start; the job tools answer [storage_error] meanwhile
+            reported = exc.render()
+            log.error("jobs cannot be stored: %s", reported)
         while True:
             try:
                 if self.store.exists():
                     await self._scan()
+                reported = ""
+            except StorageError as exc:
+                if exc.render() != reported:  # one line per new problem, not one every scan
+                    reported = exc.render()
+                    log.error("job maintenance cannot use the store: %s", reported)
             except Exception:
                 log.exception("job maintenance failed; retrying")
             await anyio.sleep(self.scan_every)

@@ -9,6 +9,7 @@ the event loop never blocks on the disk.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import fields
@@ -17,6 +18,7 @@ from typing import Any
 
 import anyio
 
+from ..errors import StorageError
 from .states import ACTIVE
 from .store import Job
 
@@ -91,12 +93,32 @@ class SqliteJobStore:
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         def call() -> Any:
+            import sqlite3
+
             with self._lock:
-                if self._conn is None:
-                    self._open()
-                return fn(*args)
+                try:
+                    if self._conn is None:
+                        self._open()
+                    return fn(*args)
+                except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+                    raise self._storage_error(exc) from None
 
         return await anyio.to_thread.run_sync(call)
+
+    def _storage_error(self, exc: Exception) -> StorageError:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return StorageError(f"the job database {self.path} cannot be used ({reason})",
+                            hint="Make its directory writable or set AI_HUB_STATE_DIR to a writable directory")
+
+    def check_writable(self) -> None:
+        """Prove the state directory can hold the database (StorageError otherwise); cheap, no SQLite."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            probe = self.path.parent / f".write-check-{os.getpid()}-{threading.get_ident()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise self._storage_error(exc) from None
 
     def _open(self) -> None:
         import sqlite3

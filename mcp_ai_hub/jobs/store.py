@@ -103,6 +103,10 @@ class JobStore(Protocol):
 
     async def close(self) -> None: ...
 
+    def check_writable(self) -> None:
+        """Raise StorageError if jobs could not be written (called from a worker thread at start)."""
+        ...
+
     async def get(self, job_id: str) -> Job | None: ...
 
     async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:

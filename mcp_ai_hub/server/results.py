@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, cast
 
+import anyio
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
@@ -21,6 +22,8 @@ P = ParamSpec("P")
 # the annotations of every tool that asks a provider to make something (billed, not idempotent)
 GENERATION = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                              open_world_hint=True)
+# tools whose (billed) results are files: the output directory must be writable before they start
+SAVES_FILES = frozenset({"generate_image", "synthesize_speech", "generate_video"})
 # tools that only read the hub's own state
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
 
@@ -50,6 +53,8 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
         hub = None
         try:
             hub = hub_of(ctx) if ctx is not None else None
+            if hub is not None and fn.__name__ in SAVES_FILES:
+                await anyio.to_thread.run_sync(hub.media.check_writable)  # before anything billed
             return await fn(*args, **kwargs)
         except HubError as exc:
             return error(exc, hub)
