@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from .errors import InvalidArgument, OutputTooLarge, ProviderUnavailable, StorageError
+from .shapes import MediaOut
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -148,12 +149,9 @@ class Media:
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's media object."""
-        out: dict[str, Any] = {"path": str(self.path), "uri": self.path.as_uri(), "resource_uri": self.resource_uri,
-                               "mime_type": self.mime_type, "bytes": self.bytes}
-        for key in ("width", "height", "duration_seconds", "source_url"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        return out
+        return MediaOut(path=str(self.path), uri=self.path.as_uri(), resource_uri=self.resource_uri,
+                        mime_type=self.mime_type, bytes=self.bytes, width=self.width, height=self.height,
+                        duration_seconds=self.duration_seconds, source_url=self.source_url).to_dict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Media:

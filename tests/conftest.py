@@ -89,10 +89,16 @@ def hub_env(fakes: FakeCloud, workdir: Path) -> Callable[..., dict[str, str]]:
     return make
 
 
-@pytest.fixture(params=["auto", "legacy"])
-def mode(request: pytest.FixtureRequest) -> str:
-    """Both protocol generations: 2026-07-28 (auto) and the initialize handshake (legacy)."""
-    return request.param
+GENERATIONS = ("auto", "legacy")  # 2026-07-28 (auto) and the initialize handshake (legacy)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`mode` is the protocol generation of the `connect` client: both generations for tests marked
+    `both_generations` (where the MCP layer is under test), the current one for the rest (provider
+    wire tests, whose protocol generation does not matter)."""
+    if "mode" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_generations") is not None
+        metafunc.parametrize("mode", GENERATIONS if both else GENERATIONS[:1])
 
 
 @pytest.fixture

@@ -367,7 +367,7 @@ def test_every_fal_and_wavespeed_catalog_image_model_is_one_its_module_knows():
 
 
 async def test_a_calls_progress_keeps_increasing_from_the_request_phase_into_the_job_wait():
-    from mcp_ai_hub.server.image_tools import CallProgress
+    from mcp_ai_hub.server.progress import CallProgress
 
     class Recorder:
         def __init__(self) -> None:

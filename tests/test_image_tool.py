@@ -21,7 +21,7 @@ from mcp_ai_hub.media import MediaStore
 from mcp_ai_hub.multipart import FilePart, MultipartBody
 from tests.fakes import samples
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 
 def request_for(model: str, **kwargs) -> ImageRequest:

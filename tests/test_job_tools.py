@@ -11,7 +11,8 @@ import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
 
-pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:resources/subscribe is removed")]
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations,
+              pytest.mark.filterwarnings("ignore:resources/subscribe is removed")]
 
 FAST = {"AI_HUB_POLL_INTERVAL": "0.01"}
 MODEL = "fal/fal-ai/minimax/video-01"

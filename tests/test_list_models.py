@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 
 async def call(client, name: str, args: dict | None = None):

@@ -12,7 +12,7 @@ import pytest
 from mcp_ai_hub.errors import redact_logs
 from tests.fakes.fal_queue import default_result
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 
 def echo_of(key: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fakes import samples
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 
 async def test_no_model_uses_the_best_tts_preset_for_the_keys_that_are_set(connect, hub_env, fakes):

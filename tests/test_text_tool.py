@@ -14,10 +14,10 @@ import pytest
 from mcp_ai_hub.capabilities.text import TextGenerator
 from mcp_ai_hub.catalog import Catalog
 from mcp_ai_hub.config import PROVIDERS
-from mcp_ai_hub.server import text_tools
+from mcp_ai_hub.server import progress, text_tools
 from tests.fakes.samples import png
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 LONG_REPLY = " ".join(f"word{i}" for i in range(200))
 
@@ -48,7 +48,7 @@ async def test_progress_notifications_arrive_while_the_answer_streams(connect, h
 
 
 async def test_a_silent_model_still_gets_heartbeat_progress(connect, hub_env, fakes, monkeypatch):
-    monkeypatch.setattr(text_tools, "HEARTBEAT_SECONDS", 0.15)
+    monkeypatch.setattr(progress, "HEARTBEAT_SECONDS", 0.15)
     fakes["anthropic"].inject("/v1/messages", delay=0.7)  # the answer starts after 0.7 s of silence
     seen: list[tuple[float, str]] = []
 

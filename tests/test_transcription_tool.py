@@ -7,7 +7,7 @@ import pytest
 
 from tests.fakes import samples
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 MODELS = ["openai/gpt-4o-transcribe-diarize", "elevenlabs/scribe_v2", "gemini/gemini-2.5-flash", "fal/fal-ai/whisper"]
 

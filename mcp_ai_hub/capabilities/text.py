@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InvalidArgument, UnsupportedCapability
 from ..inputs import InputFile, resolve_input
+from ..shapes import CitationOut, GenerateTextOut, UsageOut
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, ModelEntry, Resolved
@@ -90,16 +91,13 @@ class TextResult:
     provider_model: str = ""  # the model (version) the provider reports having used
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "citations": [{"url": c.url, "title": c.title} for c in self.citations],
-            "model": self.model,
-            "provider": self.provider,
-            "finish_reason": self.finish_reason,
-            "usage": {"input_tokens": self.usage.input_tokens, "output_tokens": self.usage.output_tokens,
-                      "reasoning_tokens": self.usage.reasoning_tokens},
-            "cost_usd": self.cost_usd,
-        }
+        return GenerateTextOut(
+            text=self.text, citations=[CitationOut(url=c.url, title=c.title) for c in self.citations],
+            model=self.model, provider=self.provider, finish_reason=self.finish_reason,  # type: ignore[arg-type]
+            usage=UsageOut(input_tokens=self.usage.input_tokens, output_tokens=self.usage.output_tokens,
+                           reasoning_tokens=self.usage.reasoning_tokens),
+            cost_usd=self.cost_usd,
+        ).model_dump()
 
 
 class TextGenerator(Protocol):

@@ -23,6 +23,7 @@ from .states import ACTIVE
 from .store import Job
 
 SCHEMA_VERSION = 1
+OPEN_ATTEMPTS = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     job_id TEXT PRIMARY KEY,
@@ -126,7 +127,17 @@ class SqliteJobStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("PRAGMA journal_mode = WAL")
+        for attempt in range(OPEN_ATTEMPTS):
+            # switching to WAL while another process closes (and checkpoints) the database can be
+            # refused at once with "database is locked", without the busy timeout: try again shortly
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == OPEN_ATTEMPTS - 1:
+                    conn.close()
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..shapes import JobOut
 from .states import TERMINAL
 
 
@@ -55,12 +56,15 @@ class Job:
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's job object (plus `result`, the provider's final JSON, when there is one)."""
-        return {
+        return self.out().to_dict()
+
+    def out(self) -> JobOut:
+        return JobOut.model_validate({
             "job_id": self.job_id, "resource_uri": self.resource_uri, "kind": self.kind, "status": self.status,
             "progress": self.progress, "message": self.message, "provider": self.provider, "model": self.model,
             "outputs": list(self.outputs), "error": self.error, "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at), "result": self.result,
-        }
+        })
 
 
 def iso(ts: float) -> str:

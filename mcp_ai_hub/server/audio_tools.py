@@ -26,11 +26,13 @@ from ..hub import Hub
 from ..inputs import resolve_input
 from ..jobs.store import Job
 from ..media import EXTENSIONS, Media
+from ..shapes import JobOut, MediaOut, SegmentOut
 from ..uploads import check_size
-from .jobs_tools import JobOut, job_result, wait_with_progress
-from .media_blocks import MediaOut, media_blocks
+from .jobs_tools import job_result, wait_with_progress
+from .media_blocks import media_blocks
+from .progress import CallProgress
 from .results import GENERATION, hub_of, ok, tool_errors
-from .transcripts import SegmentOut, transcript_text
+from .transcripts import transcript_text
 
 FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
 NOT_AUDIO = ("image/", "text/", "application/json", "application/pdf")
@@ -68,25 +70,13 @@ class SpeakerTurn(BaseModel):
     text: str = Field(description="What is said")
 
 
-class _After:
-    """Progress of a job wait (0 to 100) continuing above the `steps` already reported for the same
-    call, so the values keep increasing."""
-
-    def __init__(self, ctx: Context, steps: int):
-        self.ctx, self.offset = ctx, steps + 1
-
-    async def report_progress(self, progress: float, total: float | None = None, message: str | None = None) -> None:
-        shifted_total = None if total is None else self.offset + total
-        await self.ctx.report_progress(self.offset + progress, shifted_total, message)
-
-
-async def _run(ctx: Any, hub: Hub, kind: str, provider: str, model: str, spec: Any, wait_seconds: float,
+async def _run(progress: CallProgress, hub: Hub, kind: str, provider: str, model: str, spec: Any, wait_seconds: float,
                preset: str, meta: dict[str, Any] | None = None) -> Job:
     """Start a provider job (keeping `meta` with it) and wait for it; cancelling the call cancels the
     provider job."""
     meta = {**(meta or {}), **({"preset": preset} if preset else {})}
     job = await hub.jobs.start(kind, provider, model, spec, meta=meta or None)
-    return await wait_with_progress(ctx, hub, job.job_id, wait_seconds, cancel_on_abort=True)
+    return await wait_with_progress(progress, hub, job.job_id, wait_seconds, cancel_on_abort=True)
 
 
 def _unfinished(hub: Hub, job: Job, empty: dict[str, Any]) -> CallToolResult:
@@ -164,7 +154,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         module = hub.capability(resolved.provider, "speech")
         outcome = await module.synthesize(hub, request)
         if isinstance(outcome, SpeechJob):
-            job = await _run(ctx, hub, "speech", resolved.provider, resolved.model, outcome.spec, wait_seconds,
+            job = await _run(CallProgress(ctx), hub, "speech", resolved.provider, resolved.model, outcome.spec, wait_seconds,
                              resolved.preset)
             if job.status != "succeeded":
                 return _unfinished(hub, job, {"audio": None, "model": outcome.model, "provider": outcome.provider,
@@ -207,19 +197,14 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         module = hub.capability(resolved.provider, "transcription")
         limit = (resolved.entry.max_input_bytes if resolved.entry else None) or module.MAX_INPUT_BYTES
         check_size(item, limit, resolved.full_id)
-        steps = 0
-
-        async def progress(message: str) -> None:
-            nonlocal steps
-            steps += 1
-            await ctx.report_progress(steps, None, message)
-
+        progress = CallProgress(ctx)
         request = TranscriptionRequest(audio=item, model=resolved, language=language.strip(), prompt=prompt.strip(),
                                        timestamps=timestamps, diarize=diarize,
-                                       provider_options=dict(provider_options), progress=progress)
+                                       provider_options=dict(provider_options), progress=progress.step)
         result = await module.transcribe(hub, request)
         if isinstance(result, TranscriptionJob):
-            job = await _run(_After(ctx, steps), hub, "transcription", resolved.provider, resolved.model,
+            progress.next_phase()
+            job = await _run(progress, hub, "transcription", resolved.provider, resolved.model,
                              result.spec, wait_seconds, resolved.preset, result.meta)
             if job.status != "succeeded":
                 return _unfinished(hub, job, {"text": "", "language": None, "duration_seconds": None,

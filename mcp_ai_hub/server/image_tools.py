@@ -12,13 +12,10 @@ Cancelling the call cancels the provider job.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Awaitable
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, TypeVar
 
-import anyio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from ..capabilities.image import (
@@ -35,12 +32,13 @@ from ..errors import ProviderBadRequest
 from ..hub import Hub
 from ..jobs.store import Job
 from ..media import Media
+from ..shapes import JobOut, MediaOut
 from .jobs_tools import job_result, wait_with_progress
-from .media_blocks import MediaOut, media_blocks
+from .media_blocks import media_blocks
+from .progress import CallProgress
 from .results import GENERATION, hub_of, ok, tool_errors
 
 log = logging.getLogger("mcp_ai_hub.server")
-HEARTBEAT_SECONDS = 5.0
 T = TypeVar("T")
 
 DESCRIPTION = """\
@@ -86,68 +84,10 @@ class GenerateImageOut(BaseModel):
     images: list[MediaOut] = Field(description="Saved images")
     model: str = Field(description="provider/model that made them")
     provider: str
-    revised_prompt: str | None = Field(None, description="The prompt as the provider rewrote it, when it says")
+    revised_prompt: str | None = Field(default=None, description="The prompt as the provider rewrote it, when it says")
     notes: list[str] = Field(default_factory=list, description="Mappings and partial failures worth knowing")
-    job: dict[str, Any] | None = Field(None, description=(
+    job: JobOut | None = Field(default=None, description=(
         "The hub job (fal, WaveSpeed); when it has not finished, follow it with get_job"))
-
-
-class ProgressSink(Protocol):
-    """Whatever takes progress notifications: the request's Context, or a `CallProgress`."""
-
-    async def report_progress(self, progress: float, total: float | None = None,
-                              message: str | None = None) -> None: ...
-
-
-class CallProgress:
-    """The progress notifications of one call, strictly increasing across its phases: the
-    provider request (seconds, no total), then a hub job's wait (0..100), counted on top."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.last: float | None = None
-        self.offset = 0.0
-
-    async def report_progress(self, progress: float, total: float | None = None,
-                              message: str | None = None) -> None:
-        value = self.offset + progress
-        if self.last is not None and value <= self.last:
-            return
-        self.last = value
-        await self.ctx.report_progress(value, None if total is None else self.offset + total, message)
-
-    def next_phase(self) -> None:
-        """Count what comes next from above everything sent so far."""
-        self.offset = 0.0 if self.last is None else self.last + 1.0
-
-
-async def with_heartbeat(ctx: ProgressSink, label: str, work: Awaitable[T]) -> T:
-    """Await `work` while sending a progress notification every few seconds."""
-    started = time.monotonic()
-
-    async def beat() -> None:
-        try:
-            await ctx.report_progress(0, None, f"{label}: request sent")
-            while True:
-                await anyio.sleep(HEARTBEAT_SECONDS)
-                elapsed = time.monotonic() - started
-                await ctx.report_progress(elapsed, None, f"{label}: generating ({elapsed:.0f}s)")
-        except Exception:  # progress is best effort; the generation goes on without it
-            log.debug("progress notification failed", exc_info=True)
-
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(beat)
-        try:
-            outcome.append(await work)
-        except Exception as exc:  # noqa: BLE001 - re-raised after the group closes, so not wrapped in a group
-            failure.append(exc)
-        finally:
-            tg.cancel_scope.cancel()
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 async def wait_for_job(progress: CallProgress, hub: Hub, resolved: Resolved, outcome: ImageJob,
@@ -160,7 +100,7 @@ async def wait_for_job(progress: CallProgress, hub: Hub, resolved: Resolved, out
     job = await hub.jobs.start("image", resolved.provider, resolved.model, spec,
                                meta={"prompt": prompt[:500], "preset": resolved.preset})
     progress.next_phase()
-    # `progress` stands in for the Context: the job's 0..100 then counts on from the request phase
+    # the job's 0..100 counts on from the request phase
     job = await wait_with_progress(progress, hub, job.job_id, wait_seconds, cancel_on_abort=True)
     return job_image_result(hub, resolved.full_id, job, outcome)
 
@@ -178,8 +118,10 @@ def job_image_result(hub: Hub, model: str, job: Job, outcome: ImageJob) -> CallT
         notes += outcome.result_notes(job.result) if outcome.result_notes else []
         images = [Media.from_dict(o) for o in job.outputs]
         return image_result(hub, model, job.provider, ImageResult(images, None, notes), job=job.to_dict())
-    out = GenerateImageOut(images=[], model=model, provider=job.provider, notes=notes, job=job.to_dict())
-    return ok(job_result(hub, job).content[0].text, out.model_dump(), hub=hub)
+    out = GenerateImageOut(images=[], model=model, provider=job.provider, notes=notes, job=job.out())
+    lead = job_result(hub, job).content[0]
+    structured = {**out.model_dump(), "job": job.to_dict()}  # the job object without unknown media fields
+    return ok(lead.text if isinstance(lead, TextContent) else "", structured, hub=hub)
 
 
 def describe(item: dict[str, Any]) -> str:
@@ -221,7 +163,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             wait_seconds=wait_seconds, provider_options=provider_options,
         )
         progress = CallProgress(ctx)
-        outcome = await with_heartbeat(progress, resolved.full_id, module.generate(hub, request))
+        outcome = await progress.while_waiting(resolved.full_id, module.generate(hub, request))
         if isinstance(outcome, ImageJob):
             return await wait_for_job(progress, hub, resolved, outcome, wait_seconds, prompt)
         return image_result(hub, resolved.full_id, resolved.provider, outcome)
@@ -232,7 +174,8 @@ def image_result(hub: Hub, model: str, provider: str, result: ImageResult,
     """The structured result, a text naming every absolute path, and the media blocks."""
     items = [m.to_dict() for m in result.images]
     out = GenerateImageOut(images=[MediaOut(**i) for i in items], model=model, provider=provider,
-                           revised_prompt=result.revised_prompt, notes=result.notes, job=job)
+                           revised_prompt=result.revised_prompt, notes=result.notes,
+                           job=None if job is None else JobOut.model_validate(job))
     count = f"{len(items)} image{'s' if len(items) != 1 else ''}"
     by = f" (job {job['job_id']})" if job else ""
     lines = [f"Generated {count} with {model}{by}, saved at:", *(describe(i) for i in items)]
@@ -241,4 +184,6 @@ def image_result(hub: Hub, model: str, provider: str, result: ImageResult,
     lines += [f"Note: {note}" for note in result.notes]
     structured = out.model_dump()
     structured["images"] = items  # the contract's media objects, without null fields
+    if job is not None:
+        structured["job"] = job
     return ok("\n".join(lines), structured, media_blocks(result.images, hub), hub=hub)

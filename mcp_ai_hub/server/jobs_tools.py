@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
@@ -36,37 +36,14 @@ from ..errors import HubError, redact, redact_data
 from ..hub import Hub
 from ..jobs.store import Job
 from ..media import Media
-from .media_blocks import MediaOut, media_blocks
+from ..shapes import JobOut
+from .media_blocks import media_blocks
+from .progress import CallProgress, describe
 from .results import READ_ONLY, hub_of, ok, tool_errors
-from .transcripts import TRANSCRIPT_FIELDS, TranscriptOut, transcript_text
+from .transcripts import TRANSCRIPT_FIELDS, transcript_text
 
 log = logging.getLogger("mcp_ai_hub.server")
 DEFAULT_WAIT = 50
-
-
-class JobErrorOut(BaseModel):
-    code: str
-    message: str
-
-
-class JobOut(BaseModel):
-    """The contract's job object."""
-
-    job_id: str
-    resource_uri: str
-    kind: str
-    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
-    progress: float | None
-    message: str
-    provider: str
-    model: str
-    outputs: list[MediaOut]
-    error: JobErrorOut | None
-    created_at: str
-    updated_at: str
-    result: Any = Field(None, description="The provider's final result JSON (files dropped), when there is one")
-    transcript: TranscriptOut | None = Field(None, description=(
-        "A succeeded transcription job's transcript, in transcribe_audio's shape"))
 
 
 class JobListOut(BaseModel):
@@ -76,44 +53,14 @@ class JobListOut(BaseModel):
 # --- waiting with progress, and job results: the API other job-based tools use ---------------------
 
 
-class _Progress:
-    """Progress notifications for one call: 0..100, strictly increasing, with provider detail."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.value = -1.0
-
-    async def __call__(self, job: Job) -> None:
-        if job.terminal:
-            value = 100.0
-        else:  # creeps up without news (a heartbeat), never reaching 100 before the end
-            value = max(self.value + 0.1, (job.progress or 0.0) * 100)
-            if value >= 99.0:
-                value = max(self.value, 99.0) + (100.0 - max(self.value, 99.0)) * 0.05
-        if value <= self.value:
-            return
-        self.value = value
-        try:
-            await self.ctx.report_progress(value, 100.0, describe(job))
-        except Exception:  # a client that went away must not break the wait
-            log.debug("progress notification failed", exc_info=True)
-
-
-def describe(job: Job) -> str:
-    """`running 40%: Generating frames` and the like."""
-    pct = f" {job.progress * 100:.0f}%" if job.progress is not None and not job.terminal else ""
-    detail = f": {job.message}" if job.message and job.message != job.status else ""
-    return f"{job.status}{pct}{detail}"
-
-
-async def wait_with_progress(ctx: Context, hub: Hub, job_id: str, wait_seconds: float, *,
+async def wait_with_progress(progress: CallProgress, hub: Hub, job_id: str, wait_seconds: float, *,
                              cancel_on_abort: bool) -> Job:
     """Wait up to `wait_seconds` for a job, sending progress notifications (at least every 5 s,
     increasing, with the provider's status, percent, queue position or log line) when the request
     carries a progress token. If the call is cancelled and `cancel_on_abort` is set (the call that
     created the job), the provider job is cancelled too; otherwise only the wait stops."""
     try:
-        return await hub.jobs.wait(job_id, wait_seconds, _Progress(ctx))
+        return await hub.jobs.wait(job_id, wait_seconds, progress.job)
     except anyio.get_cancelled_exc_class():
         if cancel_on_abort:
             with anyio.CancelScope(shield=True), anyio.move_on_after(30):
@@ -196,7 +143,7 @@ async def run_job_tool(ctx: Context, hub: Hub, job: Job, wait_seconds: float, *,
     call is cancelled (`cancel_on_abort`), and returns `job_result`. A tool with its own result
     shape for a finished job calls `wait_with_progress` and builds its result from `job.outputs`
     and `job.result`, using `job_result` while the job is not finished."""
-    job = await wait_with_progress(ctx, hub, job.job_id, wait_seconds, cancel_on_abort=cancel_on_abort)
+    job = await wait_with_progress(CallProgress(ctx), hub, job.job_id, wait_seconds, cancel_on_abort=cancel_on_abort)
     return job_result(hub, job)
 
 
@@ -264,7 +211,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         wait_seconds: WaitSeconds = 0,
     ) -> Annotated[CallToolResult, JobOut]:
         hub = hub_of(ctx)
-        job = await wait_with_progress(ctx, hub, job_id.strip(), wait_seconds, cancel_on_abort=False)
+        job = await wait_with_progress(CallProgress(ctx), hub, job_id.strip(), wait_seconds, cancel_on_abort=False)
         return job_result(hub, job)
 
     @mcp.tool(

@@ -11,24 +11,9 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.resources.templates import ResourceTemplate
 from mcp.server.mcpserver.resources.types import FunctionResource
 from mcp.types import AudioContent, ContentBlock, ImageContent, ResourceLink
-from pydantic import BaseModel
 
 from ..hub import Hub
 from ..media import Media
-
-
-class MediaOut(BaseModel):
-    """The contract's media object, as output schemas show it."""
-
-    path: str
-    uri: str
-    resource_uri: str
-    mime_type: str
-    bytes: int
-    width: int | None = None
-    height: int | None = None
-    duration_seconds: float | None = None
-    source_url: str | None = None
 
 
 class _MediaTemplate(ResourceTemplate):

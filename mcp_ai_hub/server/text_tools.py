@@ -3,21 +3,21 @@ to the client while the answer arrives, and shape the contract's result."""
 
 from __future__ import annotations
 
-import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..capabilities import text as text_capability
 from ..errors import HubError
 from ..hub import Hub
+from ..shapes import GenerateTextOut
+from .progress import CallProgress, StreamProgress
 from .results import GENERATION, hub_of, ok, tool_errors
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress notifications while text streams in
-HEARTBEAT_SECONDS = 10.0  # a notification at least this often while the model is silent
 
 DESCRIPTION = """\
 Generate text with a chat model on {providers}. Returns the answer
@@ -63,66 +63,6 @@ MESSAGE_SCHEMA = {
     "properties": {"role": {"type": "string", "enum": list(text_capability.ROLES)},
                    "content": {"type": "string", "description": "The turn's text"}},
 }
-
-
-class CitationOut(BaseModel):
-    url: str
-    title: str
-
-
-class UsageOut(BaseModel):
-    input_tokens: int
-    output_tokens: int
-    reasoning_tokens: int | None
-
-
-class GenerateTextOut(BaseModel):
-    text: str
-    citations: list[CitationOut]
-    model: str
-    provider: str
-    finish_reason: Literal["stop", "length", "content_filter", "tool_calls", "other"]
-    usage: UsageOut
-    cost_usd: float | None
-
-
-class ProgressReporter:
-    """Progress notifications while text arrives: throttled, always increasing, with a heartbeat."""
-
-    def __init__(self, ctx: Context, interval: float = PROGRESS_INTERVAL):
-        self.ctx = ctx
-        self.interval = interval
-        self.started = time.monotonic()
-        self.sent_at = 0.0
-        self.value = 0.0
-        self.text_chars = 0
-        self.thinking_chars = 0
-        self._lock = anyio.Lock()  # the stream and the heartbeat both send; values must go out in order
-
-    async def __call__(self, text_chars: int, thinking_chars: int) -> None:
-        self.text_chars, self.thinking_chars = text_chars, thinking_chars
-        if time.monotonic() - self.sent_at >= self.interval:
-            await self._send()
-
-    async def heartbeat(self) -> None:
-        """Every HEARTBEAT_SECONDS of silence, a notification so clients do not time out."""
-        while True:
-            await anyio.sleep(HEARTBEAT_SECONDS)
-            if time.monotonic() - self.sent_at >= HEARTBEAT_SECONDS:
-                await self._send()
-
-    async def _send(self) -> None:
-        async with self._lock:
-            # the value is characters received (text + reasoning); a silent heartbeat still moves it on by 1
-            self.value = max(self.value + 1, float(self.text_chars + self.thinking_chars))
-            self.sent_at = time.monotonic()
-            if self.text_chars:
-                message = f"writing: {self.text_chars} characters"
-            elif self.thinking_chars:
-                message = f"reasoning: {self.thinking_chars} characters of thought"
-            else:
-                message = f"waiting for the model ({int(self.sent_at - self.started)} s)"
-            await self.ctx.report_progress(self.value, None, message)
 
 
 def _summary(out: dict[str, Any], provider_model: str) -> str:
@@ -175,7 +115,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             web_search=web_search, provider_options=provider_options,
         )
         generator = hub.capability(resolved.provider, "text")
-        reporter = ProgressReporter(ctx)
+        reporter = StreamProgress(CallProgress(ctx), PROGRESS_INTERVAL)
         failure: HubError | None = None
         async with anyio.create_task_group() as tg:
             tg.start_soon(reporter.heartbeat)

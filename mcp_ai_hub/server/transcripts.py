@@ -6,23 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-
-class SegmentOut(BaseModel):
-    start: float | None
-    end: float | None
-    text: str
-    speaker: str | None
-
-
-class TranscriptOut(BaseModel):
-    text: str
-    language: str | None
-    duration_seconds: float | None
-    segments: list[SegmentOut]
-
-
 TRANSCRIPT_FIELDS = ("text", "language", "duration_seconds", "segments")
 
 

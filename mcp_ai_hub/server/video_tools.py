@@ -13,7 +13,8 @@ from ..capabilities.video import VideoRequest
 from ..errors import InvalidArgument
 from ..hub import Hub
 from ..inputs import resolve_input
-from .jobs_tools import DEFAULT_WAIT, JobOut, WaitSeconds, run_job_tool
+from ..shapes import JobOut
+from .jobs_tools import DEFAULT_WAIT, WaitSeconds, run_job_tool
 from .results import GENERATION, hub_of, tool_errors
 
 
