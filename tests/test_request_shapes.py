@@ -1,11 +1,13 @@
 """The request shapes the newer models take, asserted on the exact bodies the loopback fakes
 received: Anthropic adaptive thinking with an effort hint (and the budgets older Claude models
 still take), Gemini thinking levels vs budgets, OpenAI reasoning effort values and gpt-image-2
-parameters, through a real MCP client."""
+parameters, ElevenLabs v4 voice settings and scribe_v3 options, through a real MCP client."""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio
 
@@ -180,3 +182,54 @@ async def test_the_image_fake_rejects_input_fidelity_on_gpt_image_2(connect, hub
     result = await call(connect, hub_env("openai"), "generate_image", model="openai/gpt-image-1.5",
                         prompt="a harbour", provider_options={"input_fidelity": "high", "model": "gpt-image-2"})
     assert error_text(result).startswith("[provider_bad_request]") and "input_fidelity" in error_text(result)
+
+
+# --- ElevenLabs v4 and scribe_v3 ---------------------------------------------------------------
+
+async def test_eleven_v4_speaks_through_text_to_speech_with_clone_strength(connect, hub_env, fakes):
+    fake = fakes["elevenlabs"]
+    result = await call(connect, hub_env("elevenlabs"), "synthesize_speech", model="elevenlabs/eleven_v4_turbo",
+                        text="Hello from v4.", voice="George", language="en", speed=1.1,
+                        provider_options={"voice_settings": {"clone_strength": 0.3, "stability": 0.5}})
+    assert not result.is_error, result.content
+    [sent] = fake.calls("/v1/text-to-speech/", "POST")
+    assert sent.path == "/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb"
+    assert sent.param("output_format") == "mp3_44100_128"
+    assert sent.json() == {"text": "Hello from v4.", "model_id": "eleven_v4_turbo", "language_code": "en",
+                           "voice_settings": {"clone_strength": 0.3, "stability": 0.5, "speed": 1.1}}
+    assert result.structured_content["model"] == "elevenlabs/eleven_v4_turbo"
+
+
+async def test_a_clone_strength_out_of_range_is_refused_before_sending(connect, hub_env, fakes):
+    result = await call(connect, hub_env("elevenlabs"), "synthesize_speech", model="elevenlabs/eleven_v4",
+                        text="Hi", provider_options={"voice_settings": {"clone_strength": 1.5}})
+    assert error_text(result).startswith("[invalid_argument]") and "clone_strength" in error_text(result)
+    assert fakes["elevenlabs"].calls("/v1/text-to-speech/") == []
+
+
+async def test_scribe_v3_takes_secondary_languages_and_a_numbers_format(connect, hub_env, fakes, workdir):
+    (workdir / "mixed.wav").write_bytes(samples.wav(0.1))
+    result = await call(connect, hub_env("elevenlabs"), "transcribe_audio", model="elevenlabs/scribe_v3",
+                        audio="mixed.wav", language="en",
+                        provider_options={"secondary_language_codes": ["es", "fr"], "numbers_format": "words",
+                                          "no_verbatim": True})
+    assert not result.is_error, result.content
+    fields = fakes["elevenlabs"].calls("/v1/speech-to-text", "POST")[0].multipart()
+    assert {k: v for k, v in fields.items() if k != "file"} == {
+        "model_id": "scribe_v3", "language_code": "en", "timestamps_granularity": "none",
+        "secondary_language_codes": ["es", "fr"], "numbers_format": "words", "no_verbatim": "true"}
+    assert fakes["elevenlabs"].state["secondary_language_codes"] == ["es", "fr"]
+
+
+@pytest.mark.parametrize(("model", "options", "said"), [
+    ("scribe_v2", {"numbers_format": "digits"}, "takes no numbers_format"),
+    ("scribe_v1", {"no_verbatim": True}, "takes no no_verbatim"),
+    ("scribe_v3", {"numbers_format": "roman"}, "digits, words"),
+])
+async def test_scribe_options_a_model_does_not_take_are_refused(connect, hub_env, fakes, workdir, model, options,
+                                                                said):
+    (workdir / "a.wav").write_bytes(samples.wav(0.1))
+    result = await call(connect, hub_env("elevenlabs"), "transcribe_audio", model=f"elevenlabs/{model}",
+                        audio="a.wav", provider_options=options)
+    assert error_text(result).startswith("[invalid_argument]") and said in error_text(result)
+    assert fakes["elevenlabs"].calls("/v1/speech-to-text") == []
