@@ -82,6 +82,6 @@ def test_every_speech_and_transcription_model_has_a_provider_module_that_can_do_
                 assert not entry.formats and not entry.default_voice, entry.id
                 continue
             supported = {"openai": "FORMAT_MIME", "gemini": "FORMATS", "elevenlabs": "OUTPUT_FORMATS",
-                         "wavespeed": "FORMATS"}[provider]
+                         "wavespeed": "FORMATS", "xai": "FORMATS"}[provider]
             assert entry.formats and set(entry.formats) <= set(getattr(module, supported)), (provider, entry.id)
             assert entry.default_voice, (provider, entry.id)

@@ -52,7 +52,9 @@ if TYPE_CHECKING:
     from .wavespeed import video as wavespeed_video
     from .xai import api as xai_api
     from .xai import image as xai_image
+    from .xai import speech as xai_speech
     from .xai import text as xai_text
+    from .xai import transcription as xai_transcription
     from .xai import video as xai_video
 
     _openai_api: ProviderModule = openai_api
@@ -72,6 +74,8 @@ if TYPE_CHECKING:
     _xai_api: ProviderModule = xai_api
     _xai_text: TextGenerator = xai_text
     _xai_image: ImageGenerator = xai_image
+    _xai_speech: SpeechSynthesizer = xai_speech
+    _xai_transcription: Transcriber = xai_transcription
     _xai_video: VideoGenerator = xai_video
     _elevenlabs_api: ProviderModule = elevenlabs_api
     _elevenlabs_speech: SpeechSynthesizer = elevenlabs_speech

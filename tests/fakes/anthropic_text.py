@@ -1,6 +1,6 @@
 """Fake Anthropic Messages API: `POST /v1/messages` checks the request the way the real API does
 (max_tokens required, thinking budget >= 1024 and below max_tokens, no temperature with thinking,
-known tool types, image sources) and answers with a Message body or the typed event stream
+which thinking types each model takes, effort values, known tool types, image sources) and answers with a Message body or the typed event stream
 (`message_start`, `content_block_*`, `ping`, `message_delta`, `message_stop`, or `error`), including
 thinking blocks and the server-side web search tool with its citations."""
 
@@ -20,6 +20,13 @@ from .streaming import frame, reply_pieces, scenario, sse
 SOURCES = [{"url": "https://example.org/tides", "title": "Tides explained"},
            {"url": "https://example.org/moon", "title": "The Moon"}]
 SEARCH_TOOL_TYPES = {"web_search_20250305", "web_search_20260209"}
+# models that take only adaptive thinking: a budget (`type: enabled`) is a 400, as the API answers
+ADAPTIVE_ONLY = {"claude-opus-4-7", "claude-opus-4-8", "claude-opus-5", "claude-sonnet-5", "claude-opus-5-5",
+                 "claude-sonnet-5-5", "claude-haiku-5-5", "claude-mythos-5", "claude-mythos-5-1",
+                 "claude-mythos-5-2", "claude-fable-5", "claude-fable-5-1", "claude-fable-5-2"}
+# models that take both (budgets deprecated there); every other model refuses `type: adaptive`
+ADAPTIVE_TOO = {"claude-opus-4-6", "claude-sonnet-4-6", "claude-mythos-preview"}
+EFFORTS = {"low", "medium", "high", "xhigh", "max"}
 
 
 def _problem(body: dict[str, Any]) -> str:
@@ -42,7 +49,20 @@ def _problem(body: dict[str, Any]) -> str:
                     or (source.get("type") == "url" and str(source.get("url", "")).startswith("http"))):
                 return f"messages.{i}.content.{j}.image.source: invalid image source"
     thinking = body.get("thinking")
-    if isinstance(thinking, dict) and thinking.get("type") == "enabled":
+    kind = thinking.get("type") if isinstance(thinking, dict) else None
+    if kind == "enabled" and body["model"] in ADAPTIVE_ONLY:
+        return (f"thinking.type.enabled is not supported for {body['model']}. Use thinking.type.adaptive "
+                "and output_config.effort to control thinking behavior.")
+    if kind == "adaptive" and body["model"] not in ADAPTIVE_ONLY | ADAPTIVE_TOO:
+        return f"thinking.type.adaptive is not supported for {body['model']}. Use thinking.type.enabled."
+    if kind not in (None, "enabled", "adaptive", "disabled", "between_tools"):
+        return f"thinking: Input tag '{kind}' does not match any of the expected tags"
+    effort = (body.get("output_config") or {}).get("effort")
+    if effort is not None and effort not in EFFORTS:
+        return "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'"
+    if kind == "adaptive" and "temperature" in body and body["temperature"] != 1:
+        return "`temperature` may only be set to 1 when thinking is enabled"
+    if kind == "enabled":
         budget = thinking.get("budget_tokens")
         if not isinstance(budget, int) or budget < 1024:
             return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
@@ -67,7 +87,7 @@ async def messages(request: Request) -> Response:
     stop_reason = k["finish"] or ("refusal" if k["refuse"] else "end_turn")
     if len(pieces) > body["max_tokens"]:
         pieces, stop_reason = pieces[: body["max_tokens"]], "max_tokens"
-    thinking = k["thinking"] if (body.get("thinking") or {}).get("type") == "enabled" else ""
+    thinking = k["thinking"] if (body.get("thinking") or {}).get("type") in ("enabled", "adaptive") else ""
     searched = bool(body.get("tools"))
     sources = (k["citations"] if k["citations"] is not None else SOURCES) if searched else []
     citations = [{"type": "web_search_result_location", "url": s["url"], "title": s["title"],

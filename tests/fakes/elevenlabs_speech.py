@@ -20,7 +20,8 @@ from .openai_speech import mp3_frames
 PREMADE = {"21m00Tcm4TlvDq8ikWAM": "Rachel", "JBFqnCBsd6RMkjVDRZzb": "George", "EXAVITQu4vr4xnJjxmVL": "Sarah",
            "pNInz6obpgDQGcFmaJgB": "Adam"}
 CUSTOM = {"nInA0000000000000001": "Narrator Nina - warm storyteller", "bOb00000000000000002": "Bob the Builder"}
-TTS_MODELS = {"eleven_v3", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_multilingual_v2"}
+TTS_MODELS = {"eleven_v3", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_multilingual_v2", "eleven_v4",
+              "eleven_v4_turbo"}
 OUTPUT_FORMAT = re.compile(r"^(mp3_(22050_32|44100_(32|64|96|128|192))|pcm_(8000|16000|22050|24000|44100|48000)"
                            r"|ulaw_8000|alaw_8000|opus_48000_(32|64|96|128|192))$")
 SECONDS_PER_CHAR = 0.01
@@ -71,9 +72,13 @@ async def text_to_speech(request: Request) -> Response:
         return unprocessable(["body", "text"], "Field required")
     if body.get("model_id", "eleven_multilingual_v2") not in TTS_MODELS:
         return elevenlabs_error(400, "model_not_found", f"Model {body.get('model_id')} was not found.")
-    speed = (body.get("voice_settings") or {}).get("speed")
+    settings = body.get("voice_settings") or {}
+    speed = settings.get("speed")
     if speed is not None and not 0.7 <= speed <= 1.2:
         return elevenlabs_error(400, "invalid_voice_settings", "speed must be between 0.7 and 1.2")
+    strength = settings.get("clone_strength")
+    if strength is not None and not 0 <= strength <= 1:
+        return elevenlabs_error(400, "invalid_voice_settings", "clone_strength must be between 0 and 1")
     return _audio_response(fake, request, len(body["text"]), len(body["text"]) * SECONDS_PER_CHAR)
 
 

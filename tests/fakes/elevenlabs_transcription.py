@@ -13,7 +13,10 @@ from starlette.routing import Route
 from .base import FakeProvider, fake_of
 from .elevenlabs_speech import unprocessable
 
-MODELS = {"scribe_v1", "scribe_v1_experimental", "scribe_v2"}
+MODELS = {"scribe_v1", "scribe_v1_experimental", "scribe_v2", "scribe_v2_medical", "scribe_v3"}
+# form field -> the models that take it (elevenlabs SDK 2.78 "Supported by ...")
+MODEL_FIELDS = {"secondary_language_codes": {"scribe_v3"}, "numbers_format": {"scribe_v3"},
+                "no_verbatim": {"scribe_v2", "scribe_v2_medical", "scribe_v3"}}
 # (text, start, end, type, speaker index)
 WORDS = [("Hello", 0.0, 0.4, "word", 0), (" ", 0.4, 0.45, "spacing", 0), ("there.", 0.45, 0.9, "word", 0),
          (" ", 0.9, 0.95, "spacing", 0), ("(laughs)", 0.95, 1.3, "audio_event", 0), (" ", 1.3, 2.6, "spacing", 0),
@@ -29,6 +32,13 @@ async def speech_to_text(request: Request) -> Response:
     form = await request.form()
     if form.get("model_id") not in MODELS:
         return unprocessable(["body", "model_id"], f"Invalid model_id {form.get('model_id')!r}")
+    for name, models in MODEL_FIELDS.items():
+        if name in form and form["model_id"] not in models:
+            return JSONResponse({"detail": {"status": "invalid_parameters",
+                                            "message": f"{name} is not supported by {form['model_id']}."}}, 400)
+    if form.get("numbers_format", "digits") not in ("digits", "words"):
+        return unprocessable(["body", "numbers_format"], "Input should be 'digits' or 'words'")
+    fake.state["secondary_language_codes"] = form.getlist("secondary_language_codes")
     upload, url = form.get("file"), form.get("cloud_storage_url")
     if isinstance(upload, UploadFile) == bool(url):
         return JSONResponse({"detail": {"status": "invalid_parameters",

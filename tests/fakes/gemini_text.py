@@ -18,10 +18,11 @@ from .streaming import frame, reply_pieces, scenario, sse
 
 SOURCES = [{"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/tides", "title": "tides.example"},
            {"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/moon", "title": "moon.example"}]
-THINKING_LEVELS = {"MINIMAL", "LOW", "MEDIUM", "HIGH"}
+THINKING_LEVELS = {"MINIMAL", "LOW", "MEDIUM", "HIGH", "XHIGH"}  # google-genai 3.6 ThinkingLevel
+BUDGET_ONLY = ("gemini-2.",)  # model id prefixes that take thinkingBudget but no thinkingLevel
 
 
-def _problem(body: dict[str, Any]) -> str:
+def _problem(body: dict[str, Any], model: str = "") -> str:
     contents = body.get("contents")
     if not isinstance(contents, list) or not contents:
         return "* GenerateContentRequest.contents: contents is not specified"
@@ -35,6 +36,10 @@ def _problem(body: dict[str, Any]) -> str:
     thinking = (body.get("generationConfig") or {}).get("thinkingConfig") or {}
     if "thinkingLevel" in thinking and thinking["thinkingLevel"] not in THINKING_LEVELS:
         return f"Invalid value at 'generation_config.thinking_config.thinking_level' ({thinking['thinkingLevel']})"
+    if "thinkingLevel" in thinking and "thinkingBudget" in thinking:
+        return "thinking_budget and thinking_level are not supported together"
+    if "thinkingLevel" in thinking and model.startswith(BUDGET_ONLY):
+        return f"Thinking level is not supported for this model ({model}); use thinking_budget"
     for tool in body.get("tools") or []:
         if not ({"googleSearch", "google_search"} & set(tool)):
             return "Invalid JSON payload received. Unknown name in 'tools[0]'"
@@ -46,7 +51,7 @@ async def generate(request: Request) -> Response:
     model = request.path_params["model"]
     method = request.url.path.rpartition(":")[2]
     body = json.loads(await request.body())
-    problem = _problem(body)
+    problem = _problem(body, model)
     if problem:
         return gemini_error(400, "INVALID_ARGUMENT", problem)
     k = scenario(fake.state, "Hello from Gemini.")

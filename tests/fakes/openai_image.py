@@ -22,7 +22,40 @@ from .openai import openai_error
 STANDARD_SIZES = {"1024x1024", "1536x1024", "1024x1536"}
 KNOWN_FIELDS = {"prompt", "model", "n", "size", "quality", "output_format", "output_compression", "background",
                 "moderation", "stream", "partial_images", "user", "response_format", "style", "input_fidelity", "mask",
-                "image", "image[]"}
+                "image", "image[]", "complexity", "safety_identifier", "frame_count", "frame_duration_ms", "svg", "markup"}
+QUALITIES = {"low", "medium", "high", "auto"}
+# openai SDK 3.63 ImageGenerateParams: only gpt-image-2.5* take these qualities
+EXTRA_QUALITIES = {"xhigh", "max"}
+
+
+def _free_size_problem(size: str) -> str:
+    w, h = map(int, size.split("x"))
+    if w % 16 or h % 16:
+        return f"Invalid size '{size}'. Width and height must both be divisible by 16."
+    if max(w, h) / min(w, h) > 3:
+        return f"Invalid size '{size}'. The aspect ratio must be between 1:3 and 3:1."
+    if w * h > 3840 * 2160:
+        return f"Invalid size '{size}'. The maximum supported resolution is 3840x2160."
+    return ""
+
+
+def _gpt_image_problem(fields: dict) -> tuple[str, str]:
+    """(message, param) for a field value the GPT image models reject, else ("", "")."""
+    model = str(fields["model"])
+    quality = fields.get("quality")
+    allowed = QUALITIES | (EXTRA_QUALITIES if model.startswith("gpt-image-2.5") else set())
+    if quality is not None and quality not in allowed:
+        return f"Invalid value: '{quality}'. Supported values are: {', '.join(sorted(allowed))}.", "quality"
+    if model.startswith("gpt-image-2") and fields.get("input_fidelity") is not None:
+        return f"input_fidelity is not supported for {model}.", "input_fidelity"
+    fmt = str(fields.get("output_format") or "png")
+    if fields.get("background") == "transparent" and fmt not in ("png", "webp"):
+        return "Transparent background requires output_format png or webp.", "background"
+    if fields.get("output_compression") is not None and fmt not in ("webp", "jpeg"):
+        return "output_compression is only supported for webp and jpeg.", "output_compression"
+    if fields.get("moderation") not in (None, "low", "auto"):
+        return f"Invalid value: '{fields['moderation']}'. Supported values are: 'low' and 'auto'.", "moderation"
+    return "", ""
 
 
 def make_image(fmt: str, width: int, height: int, index: int) -> bytes:
@@ -50,10 +83,15 @@ def images_response(fake: FakeProvider, fields: dict) -> Response:
         return openai_error(400, "Missing required parameter: 'prompt'.", "invalid_request_error", "missing_required_parameter")
     if "forbidden" in fields["prompt"]:
         return moderation_blocked()
+    problem, param = _gpt_image_problem(fields)
+    if problem:
+        return openai_error(400, problem, "invalid_request_error", "invalid_value", param)
     size = str(fields.get("size") or "auto")
     if size != "auto" and size not in STANDARD_SIZES and not str(fields["model"]).startswith("gpt-image-2"):
         return openai_error(400, f"Invalid value: '{size}'. Supported values are: '1024x1024', '1024x1536', "
                             "'1536x1024', and 'auto'.", "invalid_request_error", "invalid_value", "size")
+    if size != "auto" and (problem := _free_size_problem(size)):
+        return openai_error(400, problem, "invalid_request_error", "invalid_value", "size")
     width, height = (1024, 1024) if size == "auto" else map(int, size.split("x"))
     fmt = str(fields.get("output_format") or "png")
     n = int(fields.get("n") or 1)

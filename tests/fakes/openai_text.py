@@ -33,9 +33,20 @@ class Flavor:
     search_tools: frozenset[str] = frozenset({"web_search", "web_search_2025_08_26", "web_search_preview"})
     titles: bool = True  # url_citation annotations carry a title
     roles: frozenset[str] = field(default_factory=lambda: frozenset({"system", "developer", "user", "assistant"}))
+    efforts: frozenset[str] = frozenset()  # reasoning effort values taken (empty: not checked)
 
 
-OPENAI = Flavor()
+# openai SDK 3.63 shared/reasoning_effort.py
+OPENAI_EFFORTS = frozenset({"none", "minimal", "low", "medium", "high", "xhigh", "max"})
+OPENAI = Flavor(efforts=OPENAI_EFFORTS)
+
+
+def _effort_problem(flavor: Flavor, effort: Any, param: str) -> Response | None:
+    if effort is None or not flavor.efforts or effort in flavor.efforts:
+        return None
+    return openai_error(400, f"Invalid value: '{effort}'. Supported values are: "
+                        f"{', '.join(repr(e) for e in sorted(flavor.efforts))}.", "invalid_request_error",
+                        param=param, code="invalid_value")
 
 
 def _check_messages(messages: Any, roles: frozenset[str]) -> str:
@@ -76,6 +87,8 @@ def chat_handler(flavor: Flavor):
         problem = _check_messages(body.get("messages"), flavor.roles)
         if problem:
             return openai_error(400, problem, "invalid_request_error", param="messages")
+        if bad := _effort_problem(flavor, body.get("reasoning_effort"), "reasoning_effort"):
+            return bad
         k = scenario(fake.state, f"Hello from {fake.name}.")
         pieces = reply_pieces(k["reply"])
         finish = k["finish"] or flavor.stop
@@ -153,6 +166,8 @@ def responses_handler(flavor: Flavor):
         problem = _responses_input_problem(body.get("input"))
         if not body.get("model") or problem:
             return openai_error(400, problem or "Missing required parameter: 'model'.", "invalid_request_error")
+        if bad := _effort_problem(flavor, (body.get("reasoning") or {}).get("effort"), "reasoning.effort"):
+            return bad
         tools = [t.get("type") for t in body.get("tools") or []]
         if any(t not in flavor.search_tools for t in tools):
             bad = next(t for t in tools if t not in flavor.search_tools)

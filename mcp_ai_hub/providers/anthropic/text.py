@@ -2,10 +2,17 @@
 `content_block_*`, `ping`, `message_delta`, `message_stop`, `error`).
 
 - `max_tokens` is always sent: the caller's value, else the manifest's `default_max_tokens`.
-- `reasoning` turns on extended thinking, `{"type": "enabled", "budget_tokens": N}` with N from
-  THINKING_BUDGETS; the budget must stay below `max_tokens`, so when it does not fit, `max_tokens`
-  is raised to budget + the answer's room (capped at the model's maximum output). Thinking text
-  never enters the answer.
+- `reasoning` turns on thinking, as the model's manifest entry says it takes it:
+  - reasoning_style "adaptive" (Claude 4.7+ and 5.x, which refuse budgets): `{"type": "adaptive"}`,
+    the model deciding how long to think, plus the effort hint `output_config: {"effort": ...}`
+    (low/medium/high as given; the API also knows xhigh and max, reachable via provider_options).
+    `max_tokens` is left as asked (thinking counts toward it).
+  - otherwise extended thinking, `{"type": "enabled", "budget_tokens": N}` with N from
+    THINKING_BUDGETS; the budget must stay below `max_tokens`, so when it does not fit,
+    `max_tokens` is raised to budget + the answer's room (capped at the model's maximum output).
+  Thinking text never enters the answer. Field names follow the anthropic SDK 2.17 types
+  (ThinkingConfigAdaptiveParam, OutputConfigParam); which model takes which thinking type is the
+  manifest's data (the API's model capabilities `thinking.types` say the same).
 - `web_search` adds the server tool `web_search_20250305`; the answer's `web_search_result_location`
   citations become the result's citations.
 - Images go as base64 blocks (local files, data URIs) or URL blocks.
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
 FALLBACK_MAX_TOKENS = 4096  # for models the manifest gives no default_max_tokens
 MIN_THINKING_BUDGET = 1024
 THINKING_BUDGETS = {"low": 2048, "medium": 8192, "high": 24576}
+EFFORTS = {"low": "low", "medium": "medium", "high": "high"}  # hub reasoning -> output_config.effort
 SEARCH_TOOL = {"type": "web_search_20250305", "name": "web_search"}
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 STOP_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length",
@@ -42,12 +50,17 @@ ERROR_STATUS = {"invalid_request_error": 400, "authentication_error": 401, "perm
                 "overloaded_error": 529}
 
 
+def adaptive(resolved: Resolved) -> bool:
+    """Whether the model thinks adaptively (and takes no thinking budget)."""
+    return resolved.entry is not None and resolved.entry.reasoning_style == "adaptive"
+
+
 def token_limits(resolved: Resolved, request: TextRequest) -> tuple[int, int | None]:
     """(max_tokens, thinking budget or None) following the module docstring's rule."""
     entry = resolved.entry
     answer = request.max_tokens or (entry.default_max_tokens if entry else None) or FALLBACK_MAX_TOKENS
     ceiling = entry.max_output_tokens if entry and entry.max_output_tokens else None
-    if request.reasoning == "off":
+    if request.reasoning == "off" or adaptive(resolved):
         return answer, None
     budget = THINKING_BUDGETS[request.reasoning]
     max_tokens = answer
@@ -83,12 +96,16 @@ async def request_body(hub: ProviderContext, resolved: Resolved, request: TextRe
     body: dict[str, Any] = {"model": resolved.wire_id, "max_tokens": max_tokens, "messages": messages}
     if request.system:
         body["system"] = request.system
+    thinks = request.reasoning != "off"
     if request.temperature is not None:
-        if budget is not None and request.temperature != 1:
-            raise InvalidArgument("Anthropic extended thinking does not allow setting temperature",
+        if thinks and request.temperature != 1:
+            raise InvalidArgument("Anthropic thinking does not allow setting temperature",
                                   hint="Leave temperature at -1 or set reasoning=off")
         body["temperature"] = request.temperature
-    if budget is not None:
+    if thinks and adaptive(resolved):
+        body["thinking"] = {"type": "adaptive"}
+        body["output_config"] = {"effort": EFFORTS[request.reasoning]}
+    elif budget is not None:
         body["thinking"] = {"type": "enabled", "budget_tokens": budget}
     if request.web_search:
         body["tools"] = [dict(SEARCH_TOOL)]

@@ -6,6 +6,11 @@ Text goes through untouched, so eleven_v3 audio tags such as `[whispers]` work. 
 `wav` is the 24 kHz PCM saved behind a WAV header. provider_options join the JSON body
 (`voice_settings`, `seed`, `previous_text`, ...), except `output_format`, `enable_logging` and
 `optimize_streaming_latency`, which are query parameters.
+
+eleven_v4 and eleven_v4_turbo (ids from the elevenlabs SDK 2.78 model literals) use the same
+endpoint and body; their one documented addition is `voice_settings.clone_strength` (0-1, for
+professional voice clones fine-tuned on a v4 model), checked here. The SDK does not say whether v4
+takes eleven_v3's audio tags or text-to-dialogue, so neither is claimed for it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,18 @@ QUERY_OPTIONS = ("output_format", "enable_logging", "optimize_streaming_latency"
 RESERVED = {"text", "model_id", "inputs"}
 SPEED_RANGE = (0.7, 1.2)
 SPEECH_TIMEOUT = httpx2.Timeout(connect=10.0, read=180.0, write=60.0, pool=10.0)
+
+
+def _check_voice_settings(options: dict[str, Any]) -> None:
+    settings = options.get("voice_settings")
+    if settings is None:
+        return
+    if not isinstance(settings, dict):
+        raise InvalidArgument("provider_options.voice_settings must be an object")
+    strength = settings.get("clone_strength")
+    if strength is not None and (isinstance(strength, bool) or not isinstance(strength, (int, float))
+                                 or not 0 <= strength <= 1):
+        raise InvalidArgument(f"voice_settings.clone_strength must be between 0 and 1, not {strength!r}")
 
 
 def _query(request: SpeechRequest, options: dict[str, Any]) -> tuple[dict[str, str], str]:
@@ -81,6 +98,7 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
     if clash:
         raise InvalidArgument(f"provider_options.{min(clash)} is set by the hub",
                               hint="Use the tool's text, speakers and model parameters")
+    _check_voice_settings(options)
     query, fmt = _query(request, options)
     if request.turns:
         url, body, label = await _dialogue_body(hub, request)

@@ -1,6 +1,10 @@
 """ElevenLabs Scribe: multipart `POST /v1/speech-to-text` with the audio streamed from disk;
 speaker labels with `diarize`, and the timed words grouped into segments (by speaker and pauses).
-provider_options become form fields (`num_speakers`, `tag_audio_events`, `keyterms`, ...)."""
+provider_options become form fields (`num_speakers`, `tag_audio_events`, `keyterms`, ...).
+
+Per model, as the elevenlabs SDK 2.78 documents them: `secondary_language_codes` (other languages
+the audio may hold, a repeated field) and `numbers_format` (digits or words) are scribe_v3 only;
+`no_verbatim` is scribe_v2, scribe_v2_medical and scribe_v3 only. Others are refused before sending."""
 
 from __future__ import annotations
 
@@ -25,12 +29,27 @@ if TYPE_CHECKING:
 MAX_INPUT_BYTES = 3 * 1024**3
 RESERVED = {"file", "model_id", "language_code", "diarize", "cloud_storage_url", "webhook"}
 TRANSCRIBE_TIMEOUT = httpx2.Timeout(connect=10.0, read=900.0, write=120.0, pool=10.0)
+# provider_options field -> the models that take it
+MODEL_OPTIONS = {"secondary_language_codes": {"scribe_v3"}, "numbers_format": {"scribe_v3"},
+                 "no_verbatim": {"scribe_v2", "scribe_v2_medical", "scribe_v3"}}
+NUMBERS_FORMATS = ("digits", "words")
+
+
+def _check_options(request: TranscriptionRequest) -> None:
+    model, options = request.model.wire_id, request.provider_options
+    for name, models in MODEL_OPTIONS.items():
+        if name in options and model not in models:
+            raise InvalidArgument(f"{request.model.full_id} takes no {name}",
+                                  hint=f"Use elevenlabs/{max(models)}, or leave provider_options.{name} out")
+    if "numbers_format" in options and options["numbers_format"] not in NUMBERS_FORMATS:
+        raise InvalidArgument(f"provider_options.numbers_format must be one of {', '.join(NUMBERS_FORMATS)}")
 
 
 def _fields(request: TranscriptionRequest) -> list[tuple[str, str]]:
     if request.prompt:
         raise InvalidArgument("elevenlabs Scribe takes no prompt",
                               hint="Pass important words as provider_options {\"keyterms\": [...]}, or leave prompt empty")
+    _check_options(request)
     fields = [("model_id", request.model.wire_id)]
     if request.language:
         fields.append(("language_code", request.language))

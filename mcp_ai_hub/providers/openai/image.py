@@ -2,6 +2,15 @@
 (multipart, local files streamed from disk). GPT image models answer with `b64_json`; a `url`
 (legacy DALL-E) is downloaded. Safety refusals arrive as `moderation_blocked` /
 `content_policy_violation` error codes, which `openai_compat.parse_error` maps to content_policy.
+
+Per model, as the openai SDK 3.63 ImageGenerateParams / ImageEditParams describe them:
+- gpt-image-2* take any `size` WIDTHxHEIGHT with both sides multiples of 16, a shape between 1:3
+  and 3:1 and at most 3840x2160 pixels (above 2560x1440 is experimental); gpt-image-1* take only
+  1024x1024, 1536x1024 and 1024x1536.
+- `quality` low/medium/high/auto; gpt-image-2.5* also xhigh and max.
+- provider_options checked before sending: `background` transparent/opaque/auto (transparent needs
+  png or webp), `moderation` low/auto, `output_compression` 0-100 (webp or jpeg only), `complexity`
+  low/medium/high; `input_fidelity` (edits) high/low, never on gpt-image-2*, which refuse it.
 """
 
 from __future__ import annotations
@@ -27,6 +36,12 @@ if TYPE_CHECKING:
 
 STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536")
 QUALITIES = ("low", "medium", "high", "auto")
+EXTRA_QUALITIES = ("xhigh", "max")  # gpt-image-2.5* only
+MAX_PIXELS = 3840 * 2160
+MAX_RATIO = 3.0
+# provider_options the API takes only with these values
+OPTION_VALUES = {"background": ("transparent", "opaque", "auto"), "moderation": ("low", "auto"),
+                 "complexity": ("low", "medium", "high"), "input_fidelity": ("high", "low")}
 MAX_INPUT_IMAGES = 16
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # per image, as the API documents
 
@@ -36,13 +51,56 @@ def free_sizes(model: str) -> bool:
     return model.startswith("gpt-image-2")
 
 
+def qualities(model: str) -> tuple[str, ...]:
+    return QUALITIES + EXTRA_QUALITIES if model.startswith("gpt-image-2.5") else QUALITIES
+
+
+def check_free_size(request: ImageRequest, w: int, h: int) -> None:
+    """Refuse a WIDTHxHEIGHT gpt-image-2 cannot make."""
+    why = ""
+    if w % 16 or h % 16:
+        why = f"{request.model} takes sizes whose sides are multiples of 16, not {w}x{h}"
+    elif max(w, h) / min(w, h) > MAX_RATIO:
+        why = f"{request.model} takes shapes between 1:3 and 3:1, not {w}x{h}"
+    elif w * h > MAX_PIXELS:
+        why = f"{request.model} makes at most 3840x2160 pixels, not {w}x{h}"
+    if why:
+        raise refuse(request, "size", why=why, hint="Use a size such as 1536x864, or aspect_ratio")
+
+
+def check_options(request: ImageRequest, output_format: str) -> None:
+    """Refuse provider_options values the model is documented to reject."""
+    options = request.provider_options
+    for name, allowed in OPTION_VALUES.items():
+        if name in options and options[name] is not None and options[name] not in allowed:
+            raise refuse(request, f"provider_options.{name}", why=f"{name} must be one of {', '.join(allowed)}")
+    if options.get("input_fidelity") is not None and free_sizes(request.model):
+        raise refuse(request, "provider_options.input_fidelity",
+                     why=f"{request.model} takes no input_fidelity (it always keeps input images faithfully)",
+                     hint="Leave input_fidelity out")
+    fmt = options.get("output_format") or output_format or "png"
+    if options.get("background") == "transparent" and fmt not in ("png", "webp"):
+        raise refuse(request, "provider_options.background", why=f"a transparent background needs png or webp, "
+                     f"not {fmt}", hint="Set output_format to png or webp")
+    compression = options.get("output_compression")
+    if compression is not None:
+        if fmt not in ("webp", "jpeg"):
+            raise refuse(request, "provider_options.output_compression",
+                         why=f"output_compression applies to webp or jpeg output, not {fmt}")
+        if not isinstance(compression, int) or isinstance(compression, bool) or not 0 <= compression <= 100:
+            raise refuse(request, "provider_options.output_compression", why="output_compression is 0-100")
+
+
 def size_field(request: ImageRequest) -> str | None:
     """The `size` value for the request's size or aspect ratio, or None to let the model choose."""
     model, shape = request.model, request.shape
     if shape is None:
         return None
     w, h = shape
-    if request.size and (free_sizes(model) or f"{w}x{h}" in STANDARD_SIZES):
+    if request.size and free_sizes(model):
+        check_free_size(request, w, h)
+        return f"{w}x{h}"
+    if request.size and f"{w}x{h}" in STANDARD_SIZES:
         return f"{w}x{h}"
     if request.size and not free_sizes(model):
         raise refuse(request, "size", why=f"{model} makes only {', '.join(STANDARD_SIZES)} images",
@@ -64,9 +122,11 @@ def size_field(request: ImageRequest) -> str | None:
 def common_fields(request: ImageRequest) -> dict[str, Any]:
     refuse_unsupported(request, "seed", "negative_prompt",
                        hint="OpenAI image models have no seed or negative prompt; describe what to avoid in the prompt")
-    if request.quality and request.quality not in QUALITIES:
-        raise refuse(request, "quality", why=f"quality {request.quality!r} is not one of {', '.join(QUALITIES)}",
-                     hint=f"Use one of {', '.join(QUALITIES)}")
+    allowed = qualities(request.model)
+    if request.quality and request.quality not in allowed:
+        raise refuse(request, "quality", why=f"{request.model} takes quality {', '.join(allowed)}, not "
+                     f"{request.quality!r}", hint=f"Use one of {', '.join(allowed)}")
+    check_options(request, request.output_format)
     if request.provider_options.get("stream"):
         raise refuse(request, "provider_options.stream", why="streamed partial images are not supported",
                      hint="Leave stream out of provider_options")

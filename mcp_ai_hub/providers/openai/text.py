@@ -1,5 +1,10 @@
 """OpenAI text: Chat Completions, or the Responses API for web search (its `web_search` tool and
-`url_citation` annotations) and for models served only there (Codex, the -pro models)."""
+`url_citation` annotations) and for models served only there (Codex, the -pro models).
+
+`reasoning` low/medium/high is sent as the same `reasoning_effort` (Responses: `reasoning.effort`)
+on models with reasoning_style "effort". The openai SDK 3.63 lists none, minimal, low, medium, high,
+xhigh and max ("not all reasoning models support every value"; it gives no per-model table), so the
+others are reachable through provider_options (`{"reasoning_effort": "xhigh"}`)."""
 
 from __future__ import annotations
 

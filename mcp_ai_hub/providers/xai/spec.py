@@ -6,7 +6,7 @@ SPEC = ProviderSpec(
     name="xai",
     display_name="xAI",
     package="mcp_ai_hub.providers.xai",
-    capabilities=("text", "image", "video"),
+    capabilities=("text", "image", "speech", "transcription", "video"),
     base_urls={
         "XAI_BASE_URL": "https://api.x.ai/v1",
     },
