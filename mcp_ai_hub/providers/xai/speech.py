@@ -83,7 +83,8 @@ def request_body(request: SpeechRequest) -> tuple[dict[str, Any], str]:
 
 async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResult:
     body, fmt = request_body(request)
-    output = body.get("output_format") if isinstance(body.get("output_format"), dict) else {}
+    given = body.get("output_format")
+    output: dict[str, Any] = given if isinstance(given, dict) else {}
     codec = str(output.get("codec") or "mp3")
     rate = int(output.get("sample_rate") or 24000)
     if "output_format" in request.provider_options and not request.format:
