@@ -247,3 +247,14 @@ async def test_a_malformed_body_is_provider_unavailable(connect, hub_env, fakes)
     fakes["openai"].inject("/v1/chat/completions", malformed=True)
     result = await generate(connect, hub_env("openai"), model="openai/gpt-5.2", prompt="hi")
     assert result.content[0].text.startswith("[provider_unavailable] openai sent a malformed response")
+
+
+async def test_an_answer_without_usage_has_an_unknown_cost_not_zero(connect, hub_env, fakes):
+    fakes["openai"].state["text"] = {"reply": REPLY}
+    result = await generate(connect, hub_env("openai"), model="openai/gpt-5.2", prompt="Hi",
+                            provider_options={"stream_options": {"include_usage": False}})
+    body = only_request(fakes["openai"], "/v1/chat/completions").json()
+    assert body["stream_options"] == {"include_usage": False}
+    out = result.structured_content
+    assert not result.is_error and out["text"] == REPLY
+    assert out["cost_usd"] is None  # the price is known, the usage is not

@@ -77,6 +77,7 @@ class Usage:
     input_tokens: int = 0
     output_tokens: int = 0
     reasoning_tokens: int | None = 0
+    reported: bool = True  # False until the provider's answer carries usage (then cost_usd is null)
 
 
 @dataclass
@@ -117,7 +118,7 @@ class Draft:
         self.text_chars = 0
         self.thinking_chars = 0
         self._citations: dict[str, Citation] = {}
-        self.usage = Usage()
+        self.usage = Usage(reported=False)
         self.finish_reason = ""
         self.provider_model = ""
         self._on_progress = on_progress
@@ -163,6 +164,8 @@ def cost_usd(entry: ModelEntry | None, usage: Usage) -> float | None:
     """Token cost from the manifest's per-million prices; None when a price is unknown."""
     pricing = entry.pricing if entry else None
     if pricing is None or pricing.input_per_mtok is None or pricing.output_per_mtok is None:
+        return None
+    if not usage.reported:  # no usage in the answer: the cost is unknown, not zero
         return None
     cost = (usage.input_tokens * pricing.input_per_mtok + usage.output_tokens * pricing.output_per_mtok) / 1e6
     return round(cost, 8)

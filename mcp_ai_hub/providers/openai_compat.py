@@ -197,7 +197,7 @@ def _chat_usage(usage: Mapping[str, Any]) -> Usage:
     details = usage.get("completion_tokens_details") or {}
     reasoning = details.get("reasoning_tokens") if isinstance(details, Mapping) else None
     return Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0),
-                 int(reasoning) if reasoning is not None else None)
+                 int(reasoning) if reasoning is not None else None, reported=bool(usage))
 
 
 def _chat_finish(dialect: TextDialect, value: str) -> str:
@@ -285,7 +285,7 @@ def _responses_final(
     details = usage.get("output_tokens_details") or {}
     reasoning = details.get("reasoning_tokens")
     draft.usage = Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0),
-                        int(reasoning) if reasoning is not None else None)
+                        int(reasoning) if reasoning is not None else None, reported=bool(usage))
     draft.provider_model = str(response.get("model") or draft.provider_model)
     refusal = ""
     for item in response.get("output") or []:

@@ -121,6 +121,7 @@ def _usage(draft: Draft, usage: Mapping[str, Any], thinking: bool) -> None:
         input_tokens=total_input or draft.usage.input_tokens,
         output_tokens=int(usage.get("output_tokens") or draft.usage.output_tokens),
         reasoning_tokens=None if thinking else 0,  # Anthropic does not count thinking tokens apart
+        reported=draft.usage.reported or bool(usage),
     )
 
 
