@@ -140,9 +140,18 @@ def manifests_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "manifests"
 
 
+# parsed manifests by (path, mtime, size): a process that builds several servers (tests, in-process
+# clients) parses each file once; the dicts are only read (validation copies what it keeps)
+_PARSED: dict[tuple[str, int, int], dict] = {}
+
+
 def _load_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _PARSED:
+            _PARSED[key] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return _PARSED[key]
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ManifestError(f"{path}: {exc}") from exc
 

@@ -13,16 +13,20 @@ Vendor knowledge (auth headers, error bodies) comes from each provider's `Provid
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import httpx2
+
+if TYPE_CHECKING:
+    import ssl
 
 from .errors import (
     HINTS,
@@ -104,6 +108,13 @@ class ResponseBroken(ProviderUnavailable):
     """The connection failed after a successful status, while the body was being read."""
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle takes ~25 ms, and every hub
+    (several per process in tests and in-process clients) would otherwise load it again."""
+    return httpx2.create_ssl_context()
+
+
 class Http:
     """The hub's HTTP client, created lazily so start-up never pays for it."""
 
@@ -116,6 +127,7 @@ class Http:
         if self._client is None:
             self._client = httpx2.AsyncClient(
                 timeout=DEFAULT_TIMEOUT,
+                verify=_tls(),
                 transport=self._transport,
                 follow_redirects=True,
                 limits=httpx2.Limits(max_connections=50, max_keepalive_connections=10),

@@ -32,6 +32,7 @@ from .jobs_tools import job_result, wait_with_progress
 from .media_blocks import media_blocks
 from .progress import CallProgress
 from .results import GENERATION, hub_of, ok, tool_errors
+from .tool_cache import tool
 from .transcripts import transcript_text
 
 FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
@@ -110,7 +111,7 @@ def _speech_result(hub: Hub, result: SpeechResult) -> CallToolResult:
 
 def register(mcp: MCPServer, hub: Hub) -> None:
 
-    @mcp.tool(
+    @tool(mcp,
         title="Synthesize speech",
         description=(
             "Turn text into speech and save the audio file (its absolute path is in the result; it is also "
@@ -163,7 +164,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             outcome = await _speech_from_job(job, outcome)
         return _speech_result(hub, outcome)
 
-    @mcp.tool(
+    @tool(mcp,
         title="Transcribe audio",
         description=(
             "Transcribe speech from an audio (or video) file: a local path inside the allowed input directories, "

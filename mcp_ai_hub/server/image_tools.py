@@ -37,6 +37,7 @@ from .jobs_tools import job_result, wait_with_progress
 from .media_blocks import media_blocks
 from .progress import CallProgress
 from .results import GENERATION, hub_of, ok, tool_errors
+from .tool_cache import tool
 
 log = logging.getLogger("mcp_ai_hub.server")
 T = TypeVar("T")
@@ -130,7 +131,7 @@ def describe(item: dict[str, Any]) -> str:
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @mcp.tool(
+    @tool(mcp,
         title="Generate image",
         description=DESCRIPTION,
         annotations=GENERATION,

@@ -40,6 +40,7 @@ from ..shapes import JobOut
 from .media_blocks import media_blocks
 from .progress import CallProgress, describe
 from .results import READ_ONLY, hub_of, ok, tool_errors
+from .tool_cache import tool
 from .transcripts import TRANSCRIPT_FIELDS, transcript_text
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -195,7 +196,7 @@ WaitSeconds = Annotated[int, Field(ge=0, le=3600, description=(
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @mcp.tool(
+    @tool(mcp,
         title="Get a job",
         description=(
             "The status of a long job (video, queued image/audio) started by another tool, waiting up to "
@@ -214,7 +215,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         job = await wait_with_progress(CallProgress(ctx), hub, job_id.strip(), wait_seconds, cancel_on_abort=False)
         return job_result(hub, job)
 
-    @mcp.tool(
+    @tool(mcp,
         title="Cancel a job",
         description=(
             "Cancel a long job: the provider's job is cancelled where the provider allows it; otherwise the hub "
@@ -231,7 +232,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         hub = hub_of(ctx)
         return job_result(hub, await hub.jobs.cancel(job_id.strip()), failed_is_error=False)
 
-    @mcp.tool(
+    @tool(mcp,
         title="List jobs",
         description="Recent jobs (newest first), from every server process sharing the state directory.",
         annotations=READ_ONLY,

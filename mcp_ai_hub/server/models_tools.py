@@ -13,6 +13,7 @@ from .. import listing
 from ..config import CAPABILITIES
 from ..hub import Hub
 from .results import READ_ONLY, hub_of, ok, tool_errors
+from .tool_cache import tool
 
 
 class ModelInfo(BaseModel):
@@ -47,7 +48,7 @@ class ListModelsOut(BaseModel):
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @mcp.tool(
+    @tool(mcp,
         title="List models",
         description=(
             "List the models and presets the hub can use, with capabilities, context window, pricing and "

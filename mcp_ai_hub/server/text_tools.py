@@ -16,6 +16,7 @@ from ..hub import Hub
 from ..shapes import GenerateTextOut
 from .progress import CallProgress, StreamProgress
 from .results import GENERATION, hub_of, ok, tool_errors
+from .tool_cache import tool
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress notifications while text streams in
 
@@ -81,7 +82,7 @@ def _summary(out: dict[str, Any], provider_model: str) -> str:
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @mcp.tool(
+    @tool(mcp,
         title="Generate text",
         description=DESCRIPTION.replace("{providers}", hub.settings.registry.display_list("text", "or")),
         annotations=GENERATION,

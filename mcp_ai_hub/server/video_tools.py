@@ -16,10 +16,11 @@ from ..inputs import resolve_input
 from ..shapes import JobOut
 from .jobs_tools import DEFAULT_WAIT, WaitSeconds, run_job_tool
 from .results import GENERATION, hub_of, tool_errors
+from .tool_cache import tool
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @mcp.tool(
+    @tool(mcp,
         title="Generate a video",
         description=(
             "Generate a video clip from a prompt, optionally animating an image (image-to-video), on Veo, Kling, "
