@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -203,6 +204,11 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for begin, end in reversed(spans):
         text = text[:begin] + "***" + text[end:]
     return text
+
+
+def redacted_traceback(exc: BaseException, secrets: Iterable[str]) -> str:
+    """`exc`'s traceback as text with every secret (and echo of one) replaced, for the server log."""
+    return redact("".join(traceback.format_exception(exc)), secrets)
 
 
 def redact_data(value: Any, secrets: list[str]) -> Any:

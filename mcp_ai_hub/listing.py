@@ -4,13 +4,12 @@ availability, presets as resolved now, and live listings merged in on refresh.""
 from __future__ import annotations
 
 import logging
-import traceback
 from typing import TYPE_CHECKING, Any
 
 from .capabilities import LiveModel
 from .catalog import ModelEntry
 from .config import CAPABILITIES
-from .errors import HubError, InvalidArgument, ProviderUnavailable, redact
+from .errors import HubError, InvalidArgument, ProviderUnavailable, redact, redacted_traceback
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -100,7 +99,7 @@ async def refresh(hub: Hub, provider: str = "") -> dict[str, str]:
             errors[name] = redact(exc.render(), secrets)
             return
         except Exception as exc:  # noqa: BLE001 - a listing we cannot read must not hide the other providers
-            trace = redact("".join(traceback.format_exception(exc)), secrets)
+            trace = redacted_traceback(exc, secrets)
             log.warning("live listing of %s could not be read:\n%s", name, trace)
             err = ProviderUnavailable(f"unexpected model listing from {name} ({type(exc).__name__})",
                                       provider=name, hint="The hub could not read it; see the server log")

@@ -78,20 +78,25 @@ async def test_a_transcription_without_timestamps_gives_the_plain_text_and_no_se
                                          "hello from the fake whisper")
 
 
-async def test_a_result_that_does_not_parse_leaves_the_job_without_a_transcript(connect, hub_env, fakes):
+async def test_a_result_that_does_not_parse_leaves_the_job_without_a_transcript(connect, hub_env, fakes, caplog):
     fake = fakes["fal"]
     fake.state["results"] = {"fal-ai/whisper": {"chunks": [], "note": "no text here"}}
-    async with connect(hub_env("fal", **FAST)) as client:
-        job_id = await start_held(client, fake, audio="https://example.invalid/talk.ogg", timestamps=True)
-        fake.state["hold"] = False
-        done = await client.call_tool("get_job", {"job_id": job_id, "wait_seconds": 20})
-        read = await client.read_resource(f"jobs://{job_id}")
+    env = hub_env("fal", **FAST)
+    with caplog.at_level("WARNING", logger="mcp_ai_hub.server"):
+        async with connect(env) as client:
+            job_id = await start_held(client, fake, audio="https://example.invalid/talk.ogg", timestamps=True)
+            fake.state["hold"] = False
+            done = await client.call_tool("get_job", {"job_id": job_id, "wait_seconds": 20})
+            read = await client.read_resource(f"jobs://{job_id}")
     assert not done.is_error, done.content[0].text
     job = done.structured_content
     assert job["status"] == "succeeded" and job.get("transcript") is None
     assert job["result"] == {"chunks": [], "note": "no text here"}
     assert "Transcript (" not in done.content[0].text
     assert json.loads(read.contents[0].text).get("transcript") is None
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "mcp_ai_hub.server")
+    assert f"the transcript of job {job_id} could not be read" in logged and "Traceback" in logged
+    assert env["FAL_KEY"] not in logged
 
 
 async def test_a_video_job_has_no_transcript(connect, hub_env, fakes):

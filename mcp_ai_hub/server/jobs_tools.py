@@ -32,7 +32,7 @@ from mcp.types import (
 )
 from pydantic import BaseModel, Field
 
-from ..errors import HubError, redact, redact_data
+from ..errors import HubError, redact, redact_data, redacted_traceback
 from ..hub import Hub
 from ..jobs.store import Job
 from ..media import Media
@@ -84,8 +84,9 @@ def _transcript(hub: Hub, job: Job) -> dict[str, Any] | None:
             return None
         out = result.to_dict()
         return {k: out[k] for k in TRANSCRIPT_FIELDS}
-    except Exception:  # the job itself is still worth returning
-        log.debug("transcript of job %s did not parse", job.job_id, exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the job itself is still worth returning
+        log.warning("the transcript of job %s could not be read from its result:\n%s", job.job_id,
+                    redacted_traceback(exc, hub.settings.secrets()))
         return None
 
 

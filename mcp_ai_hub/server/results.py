@@ -13,7 +13,7 @@ import anyio
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
-from ..errors import HubError, redact, redact_data
+from ..errors import HubError, redact, redact_data, redacted_traceback
 from ..hub import Hub
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -60,7 +60,7 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
             return error(exc, hub)
         except Exception as exc:  # noqa: BLE001 - a bug must still give a clean, redacted result
             secrets = hub.settings.secrets() if hub else []
-            log.error("tool %s failed: %s", fn.__name__, redact(repr(exc), secrets), exc_info=False)
+            log.error("tool %s failed:\n%s", fn.__name__, redacted_traceback(exc, secrets))
             text = f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); see the server log"
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
