@@ -54,9 +54,30 @@ AUTH = {"fal": ("authorization", "Key {}"), "wavespeed": ("authorization", "Bear
 
 def video_args(provider: str, **extra: Any) -> dict[str, Any]:
     args = {"prompt": "a fox in snow", "model": CASES[provider].model, "aspect_ratio": "16:9", "wait_seconds": 20}
-    if provider != "openai":  # Sora takes 4, 8 or 12 seconds and no seed
-        args.update(duration_seconds=6, seed=7)
+    if provider != "openai":  # Sora takes 4, 8 or 12 seconds
+        args.update(duration_seconds=6)
+    if provider in SEEDED:
+        args.update(seed=7)
     return {**args, **extra}
+
+
+SEEDED = {"fal", "wavespeed", "together"}  # Sora, Veo on the Gemini API and xAI video take no seed
+
+
+@pytest.mark.parametrize(("provider", "param", "value"), [
+    ("openai", "seed", 7), ("openai", "negative_prompt", "blur"), ("gemini", "seed", 7),
+    ("xai", "seed", 7), ("xai", "negative_prompt", "blur"),
+])
+async def test_a_parameter_the_video_model_cannot_honour_is_refused_before_anything_is_billed(
+    provider, param, value, connect, hub_env, fakes
+):
+    async with connect(hub_env(provider, **FAST)) as client:
+        result = await client.call_tool("generate_video", video_args(provider, **{param: value}))
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith("[invalid_argument]") and f"(parameter {param}, provider {provider})" in text
+    assert "list_models capability=video" in text
+    assert fakes[provider].requests == []
 
 
 @pytest.mark.parametrize("provider", sorted(CASES))

@@ -75,6 +75,17 @@ def one_of(value: float, allowed: tuple[int, ...], model: str, unit: str = "seco
                           hint=f"Pass duration_seconds as one of {names}")
 
 
+def refuse_unsupported(resolved: Resolved, provider: str, **given: bool) -> None:
+    """Refuse the first parameter set in `given` (name -> whether the request sets it) that this
+    provider's video models cannot honour: a billed clip is never made without what was asked."""
+    for param, is_set in given.items():
+        if is_set:
+            raise InvalidArgument(
+                f"{provider} video models ({resolved.full_id}) do not take {param} "
+                f"(parameter {param}, provider {resolved.provider})",
+                hint=f"Leave {param} empty, or pick another model with list_models capability=video")
+
+
 def whole(seconds: float) -> int | float:
     """Seconds as an int when whole (JSON `5`, not `5.0`)."""
     return int(seconds) if float(seconds).is_integer() else float(seconds)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.video import VideoRequest, one_of, whole
+from ...capabilities.video import VideoRequest, one_of, refuse_unsupported, whole
 from ...errors import ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobSpec, OutputRef, PollResult, summarize_input
@@ -83,6 +83,7 @@ BACKEND = VeoOperations()
 
 
 async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
+    refuse_unsupported(resolved, "Veo on the Gemini API", seed=request.seed is not None)
     instance: dict[str, Any] = {"prompt": request.prompt}
     summary_image = None
     if request.image is not None:
@@ -100,8 +101,6 @@ async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoReques
         params["resolution"] = request.resolution
     if request.negative_prompt:
         params["negativePrompt"] = request.negative_prompt
-    if request.seed is not None:
-        notes.append("seed was ignored: the Gemini API does not take a seed for Veo")
     if not request.audio and resolved.model.startswith("veo-3"):
         notes.append("Veo 3 on the Gemini API always generates audio")
     body = merge_options({"instances": [instance], "parameters": params}, request.provider_options)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.video import VideoRequest, one_of
+from ...capabilities.video import VideoRequest, one_of, refuse_unsupported
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...inputs import InputFile
@@ -103,15 +103,14 @@ def _size(model: str, aspect_ratio: str, resolution: str) -> str:
 
 
 async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
+    refuse_unsupported(resolved, "Sora", negative_prompt=bool(request.negative_prompt),
+                       seed=request.seed is not None)
     body: dict[str, Any] = {"prompt": request.prompt}
     notes: list[str] = []
     if request.duration_seconds:
         body["seconds"] = str(one_of(request.duration_seconds, SECONDS, resolved.full_id))
     if request.aspect_ratio or request.resolution:
         body["size"] = _size(resolved.full_id, request.aspect_ratio, request.resolution)
-    for name, given in (("negative_prompt", request.negative_prompt), ("seed", request.seed is not None)):
-        if given:
-            notes.append(f"{name} was ignored: Sora does not take it")
     summary = dict(body)
     if request.image is not None:
         if request.image.path is not None:

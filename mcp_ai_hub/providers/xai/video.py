@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...capabilities import merge_options
-from ...capabilities.video import VideoRequest, whole
+from ...capabilities.video import VideoRequest, refuse_unsupported, whole
 from ...errors import InvalidArgument, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobSpec, JobStatus, OutputRef, PollResult, summarize_input
@@ -83,6 +83,8 @@ BACKEND = XaiVideos()
 
 
 async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoRequest) -> JobSpec:
+    refuse_unsupported(resolved, "xAI", negative_prompt=bool(request.negative_prompt),
+                       seed=request.seed is not None)
     body: dict[str, Any] = {"prompt": request.prompt}
     notes: list[str] = []
     if request.duration_seconds:
@@ -99,9 +101,6 @@ async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoReques
         url = request.image.url if request.image.is_url else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)
         body["image"] = {"url": url}
         summary_image = {"url": request.image.source}
-    for name, given in (("negative_prompt", request.negative_prompt), ("seed", request.seed is not None)):
-        if given:
-            notes.append(f"{name} was ignored: xAI video does not take it")
     body = merge_options(body, request.provider_options)
     summary = summarize_input({**body, **({"image": summary_image} if summary_image else {})})  # no data URI
     return JobSpec(BACKEND, resolved.wire_id, body, summary=summary, notes=notes)
