@@ -28,8 +28,16 @@ mcp.run()
 """
 
 REQUESTS = [
-    {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}},
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "0"},
+        },
+    },
     {"jsonrpc": "2.0", "method": "notifications/initialized"},
     {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
 ]
@@ -72,7 +80,10 @@ def main() -> None:
                 times[name].append(sample(command, tmp, env))
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, value in medians.items():
-        print(f"{name:12s} median {value * 1000:7.1f} ms  (min {min(times[name]) * 1000:.1f} ms, {args.runs} runs)")
+        print(
+            f"{name:12s} median {value * 1000:7.1f} ms  (min {min(times[name]) * 1000:.1f} ms, {args.runs} "
+            f"runs)"
+        )
     print(f"ratio mcp-ai-hub / bare SDK: {medians['mcp-ai-hub'] / medians['bare SDK']:.2f}")
 
 

@@ -255,10 +255,13 @@ class Catalog:
             for i, candidate in enumerate(preset.candidates):
                 found = self._by_full.get(candidate)
                 if not found:
-                    raise ManifestError(f"{path}: field presets.{name}.candidates.{i}: unknown model {candidate!r}")
+                    raise ManifestError(
+                        f"{path}: field presets.{name}.candidates.{i}: unknown model {candidate!r}"
+                    )
                 if preset.capability not in found[1].capabilities:
                     raise ManifestError(
-                        f"{path}: field presets.{name}.candidates.{i}: {candidate} lacks {preset.capability!r}"
+                        f"{path}: field presets.{name}.candidates.{i}: {candidate} lacks "
+                        f"{preset.capability!r}"
                     )
         for capability, preset_name in self.defaults.items():
             if preset_name not in self.presets and preset_name not in self._by_full:
@@ -305,7 +308,9 @@ class Catalog:
         spec = self.registry.get(prefix)
         if spec is not None and spec.open_ids and rest:
             return Resolved(prefix, check_open_id(prefix, rest), None)
-        close = difflib.get_close_matches(model, list(self._by_full) + list(self._by_bare) + list(self.presets), 4)
+        close = difflib.get_close_matches(
+            model, list(self._by_full) + list(self._by_bare) + list(self.presets), 4
+        )
         hint = f"Did you mean {', '.join(close)}?" if close else "See list_models for the ids"
         raise UnknownModel(f"unknown model {model!r}", hint=hint)
 

@@ -58,7 +58,9 @@ def _print_models(args: argparse.Namespace) -> int:
         if "input_per_mtok" in price:
             cost = f"${price['input_per_mtok']:g}/${price.get('output_per_mtok', 0):g} per Mtok"
         else:
-            cost = next((f"${v:g} {k.replace('_', ' ')}" for k, v in price.items() if k.startswith("per_")), "")
+            cost = next(
+                (f"${v:g} {k.replace('_', ' ')}" for k, v in price.items() if k.startswith("per_")), ""
+            )
         ctx = f"{m['context_window'] // 1000}K" if m["context_window"] else ""
         key = "yes" if m["available"] else "-"
         name = m["id"] + (" (deprecated)" if m["deprecated"] else "")

@@ -144,7 +144,11 @@ class Settings:
         state_dir = path("AI_HUB_STATE_DIR", state_default)
         raw_inputs = _split_list(env.get("AI_HUB_INPUT_DIRS", ""))
         input_dirs = tuple(
-            ((cwd / Path(p).expanduser()) if not Path(p).expanduser().is_absolute() else Path(p).expanduser()).resolve()
+            (
+                (cwd / Path(p).expanduser())
+                if not Path(p).expanduser().is_absolute()
+                else Path(p).expanduser()
+            ).resolve()
             for p in raw_inputs
         ) or (cwd, output_dir)
         return cls(

@@ -123,7 +123,9 @@ def resolve_input(value: str, settings: Settings, *, what: str = "input") -> Inp
     if scheme == "file":
         value = unquote(urlparse(value).path)  # file:///a%20b.png is "/a b.png"
     elif scheme and len(scheme) > 1:
-        raise InvalidArgument(f"unsupported {what} {value[:60]!r}", hint="Give a local path, an http(s) URL or a data URI")
+        raise InvalidArgument(
+            f"unsupported {what} {value[:60]!r}", hint="Give a local path, an http(s) URL or a data URI"
+        )
     if "\x00" in value or any(ord(c) < 32 for c in value):
         raise InvalidArgument(f"{what} path contains a control character (e.g. NUL)",
                               hint="Give a plain file path, an http(s) URL or a data URI")
@@ -135,11 +137,15 @@ def resolve_input(value: str, settings: Settings, *, what: str = "input") -> Inp
         resolved = candidate.resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         if not _inside(candidate.resolve(), roots):
-            raise FileNotAllowed(f"{what} {value} is outside the allowed input directories ({dirs})",
-                                 hint="Move the file into one of them or add its directory to AI_HUB_INPUT_DIRS") from None
+            raise FileNotAllowed(
+                f"{what} {value} is outside the allowed input directories ({dirs})",
+                hint="Move the file into one of them or add its directory to AI_HUB_INPUT_DIRS",
+            ) from None
         raise InvalidArgument(f"{what} {value} does not exist") from None
     except OSError as exc:  # a name too long, a directory that cannot be searched, ...
-        raise InvalidArgument(f"{what} {value[:200]} cannot be opened ({exc.strerror or type(exc).__name__})") from None
+        raise InvalidArgument(
+            f"{what} {value[:200]} cannot be opened ({exc.strerror or type(exc).__name__})"
+        ) from None
     if not _inside(resolved, roots):
         raise FileNotAllowed(f"{what} {value} resolves outside the allowed input directories ({dirs})",
                              hint="Move the file into one of them or add its directory to AI_HUB_INPUT_DIRS")
@@ -151,8 +157,12 @@ def resolve_input(value: str, settings: Settings, *, what: str = "input") -> Inp
     except OSError as exc:
         raise InvalidArgument(f"{what} {value} cannot be read ({exc.strerror or type(exc).__name__})",
                               hint="Check the file's permissions") from None
-    guess = MIME_BY_EXTENSION.get(resolved.suffix.lstrip(".").lower()) or mimetypes.guess_type(resolved.name)[0]
-    return InputFile(source=value, mime_type=sniff_mime(head, guess or "application/octet-stream"), path=resolved)
+    guess = (
+        MIME_BY_EXTENSION.get(resolved.suffix.lstrip(".").lower()) or mimetypes.guess_type(resolved.name)[0]
+    )
+    return InputFile(
+        source=value, mime_type=sniff_mime(head, guess or "application/octet-stream"), path=resolved
+    )
 
 
 def _from_data_uri(value: str, what: str) -> InputFile:
@@ -162,7 +172,9 @@ def _from_data_uri(value: str, what: str) -> InputFile:
     parts = header.split(";")
     mime = parts[0] or "text/plain"
     try:
-        data = base64.b64decode(payload, validate=True) if "base64" in parts[1:] else unquote_to_bytes(payload)
+        data = (
+            base64.b64decode(payload, validate=True) if "base64" in parts[1:] else unquote_to_bytes(payload)
+        )
     except (binascii.Error, ValueError):
         raise InvalidArgument(f"data URI for {what} is not valid base64") from None
     return InputFile(source=value[:40] + "...", mime_type=sniff_mime(data[:64], mime), data=data)

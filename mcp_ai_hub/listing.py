@@ -49,7 +49,9 @@ def live_info(provider: str, model: LiveModel, available: bool) -> dict[str, Any
 
 def check_filters(capability: str, provider: str, registry: Registry) -> None:
     if capability and capability not in CAPABILITIES:
-        raise InvalidArgument(f"unknown capability {capability!r}", hint=f"Use one of {', '.join(CAPABILITIES)}")
+        raise InvalidArgument(
+            f"unknown capability {capability!r}", hint=f"Use one of {', '.join(CAPABILITIES)}"
+        )
     if provider and provider not in registry:
         raise InvalidArgument(f"unknown provider {provider!r}",
                               hint=f"Use one of {', '.join(registry.names)}")
@@ -116,5 +118,7 @@ async def refresh(hub: Hub, provider: str = "") -> dict[str, str]:
     if scope.cancelled_caught:
         for name in targets:
             if name not in errors and name not in hub.live_models:
-                errors[name] = f"[provider_timeout] {name} did not list its models within {REFRESH_DEADLINE:.0f}s"
+                errors[name] = (
+                    f"[provider_timeout] {name} did not list its models within {REFRESH_DEADLINE:.0f}s"
+                )
     return errors

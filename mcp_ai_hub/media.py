@@ -29,13 +29,31 @@ if TYPE_CHECKING:
     from .http import Http, ProviderApi
 
 EXTENSIONS = {
-    "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4",
-    "video/webm": "webm", "video/quicktime": "mov", "audio/wav": "wav", "audio/mpeg": "mp3", "audio/ogg": "ogg",
-    "audio/flac": "flac", "audio/aac": "aac", "audio/mp4": "m4a", "audio/basic": "ulaw", "audio/pcm": "pcm",
-    "application/json": "json", "text/plain": "txt", "application/octet-stream": "bin",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
+    "audio/wav": "wav",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/flac": "flac",
+    "audio/aac": "aac",
+    "audio/mp4": "m4a",
+    "audio/basic": "ulaw",
+    "audio/pcm": "pcm",
+    "application/json": "json",
+    "text/plain": "txt",
+    "application/octet-stream": "bin",
 }
-MIME_BY_EXTENSION = {ext: mime for mime, ext in EXTENSIONS.items()} | {"jpeg": "image/jpeg", "opus": "audio/ogg",
-                                                                        "mpga": "audio/mpeg", "m4v": "video/mp4"}
+MIME_BY_EXTENSION = {ext: mime for mime, ext in EXTENSIONS.items()} | {
+    "jpeg": "image/jpeg",
+    "opus": "audio/ogg",
+    "mpga": "audio/mpeg",
+    "m4v": "video/mp4",
+}
 SNIFF_BYTES = 64 * 1024  # enough of the head for every header parsed here
 B64_SLICE = 1024 * 1024  # base64 characters decoded at a time (a multiple of 4)
 
@@ -59,7 +77,9 @@ def sniff_mime(head: bytes, fallback: str = "application/octet-stream") -> str:
         return "video/quicktime" if brand == b"qt  " else "video/mp4"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm"
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06):
+    if head.startswith(b"ID3") or (
+        len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06
+    ):
         return "audio/mpeg"
     if head.startswith(b"OggS"):
         return "audio/ogg"
@@ -155,8 +175,15 @@ class Media:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Media:
-        return cls(Path(data["path"]), data["mime_type"], data["bytes"], data.get("width"), data.get("height"),
-                   data.get("duration_seconds"), data.get("source_url"))
+        return cls(
+            Path(data["path"]),
+            data["mime_type"],
+            data["bytes"],
+            data.get("width"),
+            data.get("height"),
+            data.get("duration_seconds"),
+            data.get("source_url"),
+        )
 
 
 def _describe(path: Path, head: bytes, size: int, mime_hint: str, source_url: str | None) -> Media:

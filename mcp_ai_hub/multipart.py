@@ -62,7 +62,9 @@ class MultipartBody:
         self.boundary = secrets.token_hex(16)
 
     def _field_head(self, name: str) -> bytes:
-        return (f"--{self.boundary}\r\nContent-Disposition: form-data; name=\"{_quote(name)}\"\r\n\r\n").encode()
+        return (
+            f'--{self.boundary}\r\nContent-Disposition: form-data; name="{_quote(name)}"\r\n\r\n'
+        ).encode()
 
     def _file_head(self, part: FilePart) -> bytes:
         return (f"--{self.boundary}\r\nContent-Disposition: form-data; name=\"{_quote(part.field)}\"; "

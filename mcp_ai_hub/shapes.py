@@ -64,7 +64,9 @@ class JobOut(BaseModel):
     error: JobErrorOut | None
     created_at: str
     updated_at: str
-    result: Any = Field(default=None, description="The provider's final result JSON (files dropped), when there is one")
+    result: Any = Field(
+        default=None, description="The provider's final result JSON (files dropped), when there is one"
+    )
     transcript: TranscriptOut | None = Field(default=None, description=(
         "A succeeded transcription job's transcript, in transcribe_audio's shape"))
 
@@ -96,4 +98,6 @@ class GenerateTextOut(BaseModel):
     provider: str
     finish_reason: Literal["stop", "length", "content_filter", "tool_calls", "other"]
     usage: UsageOut
-    cost_usd: float | None = Field(description="USD for this call; null when the price or the usage is unknown")
+    cost_usd: float | None = Field(
+        description="USD for this call; null when the price or the usage is unknown"
+    )

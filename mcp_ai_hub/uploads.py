@@ -78,12 +78,19 @@ def file_form(fields: list[tuple[str, str]], file_field: str, item: InputFile, *
     """A multipart body of plain fields, then one file part streamed from disk (a local copy for URLs)."""
     if item.size is None:
         raise InvalidArgument("a URL input must be copied locally before it is uploaded")
-    part = FilePart(file_field, filename or filename_for(item), content_type or item.mime_type, path=item.path,
-                    data=item.data)
+    part = FilePart(
+        file_field,
+        filename or filename_for(item),
+        content_type or item.mime_type,
+        path=item.path,
+        data=item.data,
+    )
     return MultipartBody(fields, [part])
 
 
-def form_fields(options: dict, reserved: set[str], provider: str, *, array_suffix: str = "[]") -> list[tuple[str, str]]:
+def form_fields(
+    options: dict, reserved: set[str], provider: str, *, array_suffix: str = "[]"
+) -> list[tuple[str, str]]:
     """provider_options as multipart fields: lists of plain values repeat the field (named with
     `array_suffix`, OpenAI's `name[]` convention by default), objects and lists of objects are sent as
     JSON text, booleans as true/false."""
@@ -92,7 +99,9 @@ def form_fields(options: dict, reserved: set[str], provider: str, *, array_suffi
         if name in reserved or name.removesuffix("[]") in reserved:
             raise InvalidArgument(f"provider_options.{name} is set by the hub for {provider}",
                                   hint="Use the tool's own parameter instead")
-        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
+        if isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
+        ):
             fields.append((name, json.dumps(value)))
             continue
         values = value if isinstance(value, list) else [value]
@@ -127,15 +136,19 @@ async def local_copy(item: InputFile, http: Http, max_bytes: int, label: str) ->
                     async for chunk in response.aiter_bytes():
                         size += len(chunk)
                         if size > max_bytes:
-                            raise InvalidArgument(f"{item.url} is over the {human_bytes(max_bytes)} limit of {label}",
-                                                  hint="Use a smaller file or a model that takes larger files")
+                            raise InvalidArgument(
+                                f"{item.url} is over the {human_bytes(max_bytes)} limit of {label}",
+                                hint="Use a smaller file or a model that takes larger files",
+                            )
                         if len(head) < 64:
                             head += chunk[: 64 - len(head)]
                         await f.write(chunk)
         except httpx2.HTTPError as exc:
             raise InvalidArgument(f"could not fetch {item.url}: {type(exc).__name__}",
                                   hint="Check the URL, or pass a local file") from None
-        fallback = item.mime_type if item.mime_type != "application/octet-stream" else (ctype or item.mime_type)
+        fallback = (
+            item.mime_type if item.mime_type != "application/octet-stream" else (ctype or item.mime_type)
+        )
         yield InputFile(source=item.source, mime_type=sniff_mime(head, fallback), path=path)
     finally:
         with anyio.CancelScope(shield=True):  # clean up even when the call is being cancelled

@@ -10,9 +10,18 @@ from pathlib import Path
 from mcp_ai_hub import __version__
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mcp_ai_hub", *args], capture_output=True, text=True, timeout=60, check=False,
-                          env=env, cwd=cwd)
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mcp_ai_hub", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+        cwd=cwd,
+    )
 
 
 def test_version_and_help():

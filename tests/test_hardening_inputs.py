@@ -13,8 +13,17 @@ from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio
 
-BAD_IDS = ["../../_fake/reset", "fal-ai/../secrets", "https://evil.example/x", "fal-ai/flux?x=1", "fal-ai//flux",
-           "fal-ai/flux dev", "fal-ai/flux#frag", "./flux", "fal-ai/%2e%2e/x"]
+BAD_IDS = [
+    "../../_fake/reset",
+    "fal-ai/../secrets",
+    "https://evil.example/x",
+    "fal-ai/flux?x=1",
+    "fal-ai//flux",
+    "fal-ai/flux dev",
+    "fal-ai/flux#frag",
+    "./flux",
+    "fal-ai/%2e%2e/x",
+]
 
 
 @pytest.mark.parametrize("provider", ["fal", "wavespeed", "together"])
@@ -54,7 +63,9 @@ async def test_a_fal_storage_token_that_is_not_json_is_provider_unavailable(hub_
     assert fakes["fal"].calls("/cdn/v3/files/upload$") == []
 
 
-@pytest.mark.parametrize("value", ["a\x00b.png", "file:///tmp/a%00b.png", "dir/\x00", "x" * 5000 + ".png", "new\nline.png"])
+@pytest.mark.parametrize(
+    "value", ["a\x00b.png", "file:///tmp/a%00b.png", "dir/\x00", "x" * 5000 + ".png", "new\nline.png"]
+)
 def test_a_path_with_nul_control_characters_or_too_long_is_invalid_argument(value, tmp_path):
     from mcp_ai_hub.inputs import resolve_input
 
@@ -70,4 +81,7 @@ async def test_a_nul_byte_in_every_file_taking_tool_is_invalid_argument(connect,
     async with connect(hub_env("openai", "fal")) as client:
         for tool, args in calls.items():
             result = await client.call_tool(tool, args)
-            assert result.is_error and result.content[0].text.startswith("[invalid_argument]"), (tool, result.content)
+            assert result.is_error and result.content[0].text.startswith("[invalid_argument]"), (
+                tool,
+                result.content,
+            )

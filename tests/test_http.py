@@ -12,8 +12,13 @@ from mcp_ai_hub.http import Http
 from mcp_ai_hub.providers.openai import api as openai
 
 pytestmark = pytest.mark.anyio
-ERROR_500 = {"error": {"message": "The server had an error while processing your request.", "type": "server_error",
-                       "code": None}}
+ERROR_500 = {
+    "error": {
+        "message": "The server had an error while processing your request.",
+        "type": "server_error",
+        "code": None,
+    }
+}
 
 
 @pytest.fixture
@@ -25,8 +30,12 @@ async def http():
 
 async def test_429_is_retried_after_the_retry_after_delay(http, fakes):
     fake = fakes["openai"]
-    fake.inject("/v1/models", status=429, headers={"retry-after": "1"},
-                body={"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}})
+    fake.inject(
+        "/v1/models",
+        status=429,
+        headers={"retry-after": "1"},
+        body={"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}},
+    )
     started = time.monotonic()
     response = await http.request(openai.API, fake.key, "GET", fake.url("/v1/models"))
     assert response.status_code == 200
@@ -45,7 +54,9 @@ async def test_5xx_retries_are_bounded(http, fakes):
 
 async def test_a_billed_submit_is_not_resent_after_a_server_error(http, fakes):
     fake = fakes["openai"]
-    fake.inject("/v1/models", status=502, body=ERROR_500, headers={"retry-after": "0"}, times=10, method="POST")
+    fake.inject(
+        "/v1/models", status=502, body=ERROR_500, headers={"retry-after": "0"}, times=10, method="POST"
+    )
     with pytest.raises(ProviderUnavailable):
         await http.request(openai.API, fake.key, "POST", fake.url("/v1/models"), retry="submit", json={})
     assert len(fake.calls("/v1/models")) == 1
@@ -53,8 +64,13 @@ async def test_a_billed_submit_is_not_resent_after_a_server_error(http, fakes):
 
 async def test_a_long_retry_after_is_reported_not_waited_out(http, fakes):
     fake = fakes["openai"]
-    fake.inject("/v1/models", status=429, headers={"retry-after": "3600"}, times=5,
-                body={"error": {"message": "Quota", "type": "insufficient_quota", "code": "insufficient_quota"}})
+    fake.inject(
+        "/v1/models",
+        status=429,
+        headers={"retry-after": "3600"},
+        times=5,
+        body={"error": {"message": "Quota", "type": "insufficient_quota", "code": "insufficient_quota"}},
+    )
     with pytest.raises(ProviderRateLimited) as info:
         await http.request(openai.API, fake.key, "GET", fake.url("/v1/models"))
     assert len(fake.calls("/v1/models")) == 1
@@ -100,7 +116,10 @@ def test_redaction_hides_keys_and_their_echoes():
     assert redact("sk-abc and 5678i stay", [key]) == "sk-abc and 5678i stay"  # 5 characters: not a fragment
     assert redact("nothing here", []) == "nothing here"
     nested = {"error": {"message": "key abcd1234efgh rejected", "n": 3}, "list": ["ijkl5678", "fine"]}
-    assert redact_data(nested, [key]) == {"error": {"message": "key *** rejected", "n": 3}, "list": ["ijkl5678", "fine"]}
+    assert redact_data(nested, [key]) == {
+        "error": {"message": "key *** rejected", "n": 3},
+        "list": ["ijkl5678", "fine"],
+    }
 
 
 def test_the_guard_refuses_non_loopback_addresses():

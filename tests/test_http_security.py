@@ -75,7 +75,14 @@ def test_token_rules_and_host_allow_list(tmp_path):
         http_token(settings(AI_HUB_HTTP_TOKEN="short"), "0.0.0.0")
     assert http_token(settings(AI_HUB_HTTP_TOKEN=TOKEN), "0.0.0.0") == TOKEN
     hosts = allowed_hosts(settings(AI_HUB_HTTP_ALLOWED_HOSTS="Hub.Example, proxy.internal"), "10.1.2.3")
-    expected = {"127.0.0.1:*", "localhost:*", "10.1.2.3:*", "hub.example", "hub.example:*", "proxy.internal:*"}
+    expected = {
+        "127.0.0.1:*",
+        "localhost:*",
+        "10.1.2.3:*",
+        "hub.example",
+        "hub.example:*",
+        "proxy.internal:*",
+    }
     assert expected <= set(hosts)
     assert "0.0.0.0" not in allowed_hosts(settings(), "0.0.0.0")
     assert TOKEN in settings(AI_HUB_HTTP_TOKEN=TOKEN).secrets()  # redacted like a provider key

@@ -33,8 +33,15 @@ async def test_generation_sends_the_exact_request_and_saves_the_images(connect, 
         read = await client.read_resource(first["resource_uri"])
     [call] = fake.calls("/v1/images/generations", "POST")
     assert call.headers["authorization"] == f"Bearer {fake.key}"
-    assert call.json() == {"model": "gpt-image-1.5", "prompt": "a lighthouse at dusk", "n": 2, "size": "1536x1024",
-                           "quality": "high", "output_format": "png", "background": "transparent"}
+    assert call.json() == {
+        "model": "gpt-image-1.5",
+        "prompt": "a lighthouse at dusk",
+        "n": 2,
+        "size": "1536x1024",
+        "quality": "high",
+        "output_format": "png",
+        "background": "transparent",
+    }
     out = result.structured_content
     assert (out["model"], out["provider"], out["revised_prompt"], out["notes"]) == (
         "openai/gpt-image-1.5", "openai", None, [])
@@ -55,7 +62,9 @@ async def test_generation_sends_the_exact_request_and_saves_the_images(connect, 
     assert read.contents[0].mime_type == "image/png"
 
 
-async def test_default_model_is_the_best_image_preset_and_aspect_ratio_maps_to_a_size(connect, hub_env, fakes):
+async def test_default_model_is_the_best_image_preset_and_aspect_ratio_maps_to_a_size(
+    connect, hub_env, fakes
+):
     async with connect(hub_env("openai")) as client:
         result = await client.call_tool("generate_image", {"prompt": "a wide valley", "aspect_ratio": "16:9"})
     assert not result.is_error, result.content
@@ -91,8 +100,14 @@ async def test_editing_a_local_image_sends_multipart_with_the_file_bytes(connect
     assert call.headers["authorization"] == f"Bearer {fake.key}"
     assert call.headers["content-type"].startswith("multipart/form-data; boundary=")
     assert int(call.headers["content-length"]) == len(call.body)
-    assert call.multipart() == {"model": "gpt-image-1.5", "prompt": "make it watercolour", "n": "1",
-                                "quality": "medium", "input_fidelity": "high", "image": ("pic.png", "image/png", source)}
+    assert call.multipart() == {
+        "model": "gpt-image-1.5",
+        "prompt": "make it watercolour",
+        "n": "1",
+        "quality": "medium",
+        "input_fidelity": "high",
+        "image": ("pic.png", "image/png", source),
+    }
     assert fake.state["edit_inputs"] == [("pic.png", "image/png", source)]
     assert saved(result)[0].read_bytes() == fake.state["images"][0]
 
@@ -107,21 +122,28 @@ async def test_editing_several_images_with_a_mask_uses_image_array_fields(connec
             "provider_options": {"mask": "mask.png"}})
     assert not result.is_error, result.content
     form = fakes["openai"].calls("/v1/images/edits")[0].multipart()
-    assert form["image[]"] == [("a.png", "image/png", samples.png(4, 4)), ("input.jpeg", "image/jpeg", samples.jpeg(3, 3))]
+    assert form["image[]"] == [
+        ("a.png", "image/png", samples.png(4, 4)),
+        ("input.jpeg", "image/jpeg", samples.jpeg(3, 3)),
+    ]
     assert form["mask"] == ("mask.png", "image/png", samples.png(4, 4, (0, 0, 0)))
     assert "image" not in form
 
 
 async def test_a_moderation_block_is_a_content_policy_error(connect, hub_env):
     async with connect(hub_env("openai")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "something forbidden", "model": "openai/gpt-image-1.5"})
+        result = await client.call_tool(
+            "generate_image", {"prompt": "something forbidden", "model": "openai/gpt-image-1.5"}
+        )
     text = error_text(result)
     assert text.startswith("[content_policy]") and "safety system" in text and "openai, HTTP 400" in text
 
 
 async def test_a_missing_key_names_the_variable(connect, hub_env, fakes):
     async with connect(hub_env()) as client:
-        result = await client.call_tool("generate_image", {"prompt": "a cat", "model": "openai/gpt-image-1.5"})
+        result = await client.call_tool(
+            "generate_image", {"prompt": "a cat", "model": "openai/gpt-image-1.5"}
+        )
         default = await client.call_tool("generate_image", {"prompt": "a cat"})
     assert error_text(result).startswith("[missing_api_key]") and "OPENAI_API_KEY" in error_text(result)
     assert "OPENAI_API_KEY" in error_text(default)
@@ -130,14 +152,21 @@ async def test_a_missing_key_names_the_variable(connect, hub_env, fakes):
 
 async def test_parameters_openai_lacks_are_refused_before_any_request(connect, hub_env, fakes):
     async with connect(hub_env("openai")) as client:
-        seed = await client.call_tool("generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5", "seed": 7})
+        seed = await client.call_tool(
+            "generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5", "seed": 7}
+        )
         negative = await client.call_tool("generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5",
                                                              "negative_prompt": "blur"})
         size = await client.call_tool("generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5",
                                                          "size": "1000x1000"})
         quality = await client.call_tool("generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5",
                                                             "quality": "ultra"})
-    for result, param in ((seed, "seed"), (negative, "negative_prompt"), (size, "size"), (quality, "quality")):
+    for result, param in (
+        (seed, "seed"),
+        (negative, "negative_prompt"),
+        (size, "size"),
+        (quality, "quality"),
+    ):
         text = error_text(result)
         assert text.startswith("[invalid_argument]") and f"parameter {param}, provider openai" in text, text
     assert "1024x1024, 1536x1024, 1024x1536" in error_text(size)
@@ -146,7 +175,9 @@ async def test_parameters_openai_lacks_are_refused_before_any_request(connect, h
 
 async def test_small_images_are_inlined_and_large_ones_only_linked(connect, hub_env):
     async with connect(hub_env("openai", AI_HUB_INLINE_MAX_BYTES="100")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5", "n": 2})
+        result = await client.call_tool(
+            "generate_image", {"prompt": "x", "model": "openai/gpt-image-1.5", "n": 2}
+        )
     assert [b.type for b in result.content] == ["text", "resource_link", "resource_link"]
     assert all(i["bytes"] > 100 for i in result.structured_content["images"])
 
@@ -189,7 +220,13 @@ async def test_an_input_image_url_is_fetched_and_sent_as_a_file(connect, hub_env
     fake = fakes["openai"]
     url = fake.publish("inputs/room.jpg", samples.jpeg(8, 8), "image/jpeg")
     async with connect(hub_env("openai")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "paint the walls", "model": "openai/gpt-image-1.5",
-                                                           "input_images": [url]})
+        result = await client.call_tool(
+            "generate_image",
+            {"prompt": "paint the walls", "model": "openai/gpt-image-1.5", "input_images": [url]},
+        )
     assert not result.is_error, result.content
-    assert fake.calls("/v1/images/edits")[0].multipart()["image"] == ("room.jpg", "image/jpeg", samples.jpeg(8, 8))
+    assert fake.calls("/v1/images/edits")[0].multipart()["image"] == (
+        "room.jpg",
+        "image/jpeg",
+        samples.jpeg(8, 8),
+    )

@@ -51,7 +51,10 @@ def test_nearest_ratio_maps_close_shapes_and_refuses_far_ones():
     assert nearest_ratio(exact, ("1:1", "4:3")) == "4:3" and exact.notes == []
     with pytest.raises(InvalidArgument) as info:
         nearest_ratio(request_for("gemini/imagen-4", aspect_ratio=(5, 1)), ("1:1", "16:9"))
-    assert "parameter aspect_ratio, provider gemini" in info.value.render() and "1:1, 16:9" in info.value.render()
+    assert (
+        "parameter aspect_ratio, provider gemini" in info.value.render()
+        and "1:1, 16:9" in info.value.render()
+    )
 
 
 async def test_base64_outputs_are_decoded_in_slices_whatever_their_wrapping(workdir, monkeypatch):
@@ -87,8 +90,20 @@ async def test_the_tool_is_listed_with_flat_parameters_and_an_output_schema(conn
         tools = {t.name: t for t in (await client.list_tools()).tools}
     tool = tools["generate_image"]
     props = tool.input_schema["properties"]
-    assert set(props) == {"prompt", "model", "size", "aspect_ratio", "n", "quality", "seed", "negative_prompt",
-                          "input_images", "output_format", "wait_seconds", "provider_options"}
+    assert set(props) == {
+        "prompt",
+        "model",
+        "size",
+        "aspect_ratio",
+        "n",
+        "quality",
+        "seed",
+        "negative_prompt",
+        "input_images",
+        "output_format",
+        "wait_seconds",
+        "provider_options",
+    }
     assert tool.input_schema["required"] == ["prompt"]
     assert not any("anyOf" in p for p in props.values())
     assert (props["n"]["minimum"], props["n"]["maximum"]) == (1, 10)
@@ -108,9 +123,13 @@ async def test_the_tool_is_listed_with_flat_parameters_and_an_output_schema(conn
     ({"model": "openai/gpt-4.1-mini"}, "[unsupported_capability] openai/gpt-4.1-mini does not do image"),
     ({"model": "imagen-9"}, "[unknown_model] unknown model 'imagen-9'"),
 ])
-async def test_bad_arguments_are_refused_with_a_code_before_any_request(connect, hub_env, fakes, args, expected):
+async def test_bad_arguments_are_refused_with_a_code_before_any_request(
+    connect, hub_env, fakes, args, expected
+):
     async with connect(hub_env("openai")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "a cat", "model": "openai/gpt-image-1.5", **args})
+        result = await client.call_tool(
+            "generate_image", {"prompt": "a cat", "model": "openai/gpt-image-1.5", **args}
+        )
     assert result.is_error and result.content[0].text.startswith(expected), result.content[0].text
     assert fakes["openai"].calls("/v1/images") == []
 
@@ -120,5 +139,6 @@ async def test_a_non_image_input_is_refused(connect, hub_env, workdir):
     async with connect(hub_env("openai")) as client:
         result = await client.call_tool("generate_image", {"prompt": "p", "model": "openai/gpt-image-1.5",
                                                            "input_images": ["notes.txt"]})
-    assert result.content[0].text.startswith("[invalid_argument] input_images[0] is not an image (text/plain)")
-
+    assert result.content[0].text.startswith(
+        "[invalid_argument] input_images[0] is not an image (text/plain)"
+    )

@@ -27,14 +27,23 @@ def error_text(result) -> str:
 async def test_xai_asks_for_base64_and_decodes_data_uris_and_bare_base64(connect, hub_env, fakes):
     fake = fakes["xai"]
     async with connect(hub_env("xai")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "a comet", "model": "xai/grok-2-image-1212", "n": 2})
+        result = await client.call_tool(
+            "generate_image", {"prompt": "a comet", "model": "xai/grok-2-image-1212", "n": 2}
+        )
     assert not result.is_error, result.content
     [call] = fake.calls("/v1/images/generations", "POST")
     assert call.headers["authorization"] == f"Bearer {fake.key}"
-    assert call.json() == {"model": "grok-2-image-1212", "prompt": "a comet", "n": 2, "response_format": "b64_json"}
+    assert call.json() == {
+        "model": "grok-2-image-1212",
+        "prompt": "a comet",
+        "n": 2,
+        "response_format": "b64_json",
+    }
     out = result.structured_content
     assert [p.read_bytes() for p in saved(result)] == fake.state["images"]
-    assert [(i["mime_type"], i["width"], i["height"]) for i in out["images"]] == [("image/jpeg", 1024, 768)] * 2
+    assert [(i["mime_type"], i["width"], i["height"]) for i in out["images"]] == [
+        ("image/jpeg", 1024, 768)
+    ] * 2
     assert out["revised_prompt"] == "A detailed rendering of a comet"
     assert "Revised prompt: A detailed rendering of a comet" in result.content[0].text
 
@@ -47,7 +56,12 @@ async def test_xai_url_outputs_are_downloaded_at_once(connect, hub_env, fakes):
             "provider_options": {"response_format": "url"}})
     assert not result.is_error, result.content
     assert fake.calls("/v1/images/generations")[0].json() == {
-        "model": "grok-imagine-image", "prompt": "a comet", "n": 1, "response_format": "url", "aspect_ratio": "16:9"}
+        "model": "grok-imagine-image",
+        "prompt": "a comet",
+        "n": 1,
+        "response_format": "url",
+        "aspect_ratio": "16:9",
+    }
     [download] = fake.calls("/cdn/", "GET")
     assert "authorization" not in download.headers  # the CDN URL is public; the key stays with the API
     img = result.structured_content["images"][0]
@@ -72,13 +86,24 @@ async def test_xai_refuses_size_quality_and_formats_it_lacks(connect, hub_env, f
 
 async def test_xai_moderation_in_errors_and_in_items_is_content_policy(connect, hub_env, fakes):
     async with connect(hub_env("xai")) as client:
-        rejected = await client.call_tool("generate_image", {"prompt": "forbidden", "model": "xai/grok-2-image-1212"})
-        withheld = await client.call_tool("generate_image", {"prompt": "withheld", "model": "xai/grok-2-image-1212"})
-        partly = await client.call_tool("generate_image", {"prompt": "partly", "model": "xai/grok-2-image-1212", "n": 2})
+        rejected = await client.call_tool(
+            "generate_image", {"prompt": "forbidden", "model": "xai/grok-2-image-1212"}
+        )
+        withheld = await client.call_tool(
+            "generate_image", {"prompt": "withheld", "model": "xai/grok-2-image-1212"}
+        )
+        partly = await client.call_tool(
+            "generate_image", {"prompt": "partly", "model": "xai/grok-2-image-1212", "n": 2}
+        )
     text = error_text(rejected)
-    assert text.startswith("[content_policy] Generated image rejected by content moderation") and "HTTP 400" in text
+    assert (
+        text.startswith("[content_policy] Generated image rejected by content moderation")
+        and "HTTP 400" in text
+    )
     assert error_text(withheld).startswith("[content_policy] xAI moderation withheld the image")
-    assert len(saved(partly)) == 1 and partly.structured_content["notes"] == ["xAI moderation withheld 1 of 2 images"]
+    assert len(saved(partly)) == 1 and partly.structured_content["notes"] == [
+        "xAI moderation withheld 1 of 2 images"
+    ]
 
 
 async def test_xai_missing_key(connect, hub_env):
@@ -89,12 +114,24 @@ async def test_xai_missing_key(connect, hub_env):
 
 # --- Together ------------------------------------------------------------------------------------
 
-async def test_together_sends_width_height_seed_and_negative_prompt_and_decodes_base64(connect, hub_env, fakes):
+async def test_together_sends_width_height_seed_and_negative_prompt_and_decodes_base64(
+    connect, hub_env, fakes
+):
     fake = fakes["together"]
     async with connect(hub_env("together")) as client:
-        result = await client.call_tool("generate_image", {
-            "prompt": "a harbour", "model": "together/black-forest-labs/FLUX.1.1-pro", "size": "768x512", "n": 2,
-            "seed": 0, "negative_prompt": "people", "output_format": "png", "provider_options": {"steps": 4}})
+        result = await client.call_tool(
+            "generate_image",
+            {
+                "prompt": "a harbour",
+                "model": "together/black-forest-labs/FLUX.1.1-pro",
+                "size": "768x512",
+                "n": 2,
+                "seed": 0,
+                "negative_prompt": "people",
+                "output_format": "png",
+                "provider_options": {"steps": 4},
+            },
+        )
         read = await client.read_resource(result.structured_content["images"][0]["resource_uri"])
     assert not result.is_error, result.content
     [call] = fake.calls("/v1/images/generations", "POST")
@@ -121,10 +158,14 @@ async def test_together_url_outputs_are_streamed_to_disk(connect, hub_env, fakes
     assert result.structured_content["notes"] == ["aspect_ratio 16:9 sent as 1360x768"]
     img = result.structured_content["images"][0]
     assert (img["mime_type"], img["width"], img["height"]) == ("image/jpeg", 1360, 768)
-    assert Path(img["path"]).read_bytes() == fake.state["images"][0] and img["source_url"].startswith(fake.base_url)
+    assert Path(img["path"]).read_bytes() == fake.state["images"][0] and img["source_url"].startswith(
+        fake.base_url
+    )
 
 
-async def test_together_image_to_image_sends_local_files_as_data_uris_and_urls_as_is(connect, hub_env, fakes, workdir):
+async def test_together_image_to_image_sends_local_files_as_data_uris_and_urls_as_is(
+    connect, hub_env, fakes, workdir
+):
     (workdir / "sketch.png").write_bytes(samples.png(3, 3))
     async with connect(hub_env("together")) as client:
         result = await client.call_tool("generate_image", {
@@ -139,11 +180,17 @@ async def test_together_image_to_image_sends_local_files_as_data_uris_and_urls_a
 async def test_together_refusals_and_safety_errors(connect, hub_env, fakes, workdir):
     (workdir / "in.png").write_bytes(samples.png())
     async with connect(hub_env("together")) as client:
-        nsfw = await client.call_tool("generate_image", {"prompt": "forbidden", "model": "together/black-forest-labs/FLUX.1.1-pro"})
-        quality = await client.call_tool("generate_image", {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro",
-                                                            "quality": "high"})
-        no_edit = await client.call_tool("generate_image", {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro",
-                                                            "input_images": ["in.png"]})
+        nsfw = await client.call_tool(
+            "generate_image", {"prompt": "forbidden", "model": "together/black-forest-labs/FLUX.1.1-pro"}
+        )
+        quality = await client.call_tool(
+            "generate_image",
+            {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro", "quality": "high"},
+        )
+        no_edit = await client.call_tool(
+            "generate_image",
+            {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro", "input_images": ["in.png"]},
+        )
     text = error_text(nsfw)
     assert text.startswith("[content_policy] Potential NSFW content") and "together, HTTP 422" in text
     assert "parameter quality, provider together" in error_text(quality)
@@ -154,6 +201,8 @@ async def test_together_refusals_and_safety_errors(connect, hub_env, fakes, work
 
 async def test_together_missing_key(connect, hub_env, fakes):
     async with connect(hub_env("xai")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro"})
+        result = await client.call_tool(
+            "generate_image", {"prompt": "p", "model": "together/black-forest-labs/FLUX.1.1-pro"}
+        )
     assert error_text(result).startswith("[missing_api_key]") and "TOGETHER_API_KEY" in error_text(result)
     assert fakes["together"].calls("/v1/images") == []

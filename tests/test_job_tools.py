@@ -19,7 +19,9 @@ MODEL = "fal/fal-ai/minimax/video-01"
 
 
 async def start(client, **extra):
-    result = await client.call_tool("generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 0, **extra})
+    result = await client.call_tool(
+        "generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 0, **extra}
+    )
     assert not result.is_error, result.content[0].text
     return result
 
@@ -128,7 +130,9 @@ async def test_cancelling_the_creating_call_cancels_the_provider_job(connect, hu
     async with connect(hub_env("fal", **FAST)) as client:
         async with anyio.create_task_group() as tg:
             async def call() -> None:
-                await client.call_tool("generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 30})
+                await client.call_tool(
+                    "generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 30}
+                )
 
             tg.start_soon(call)
             await until(lambda: _polled(fakes, 4))
@@ -199,13 +203,17 @@ async def test_job_tools_have_flat_inputs_and_the_job_as_output_schema(connect, 
         tools = {t.name: t for t in (await client.list_tools()).tools}
     video = tools["generate_video"]
     props = video.input_schema["properties"]
-    assert props["wait_seconds"]["default"] == 50 and tools["get_job"].input_schema["properties"]["wait_seconds"][
-        "default"] == 0
+    assert (
+        props["wait_seconds"]["default"] == 50
+        and tools["get_job"].input_schema["properties"]["wait_seconds"]["default"] == 0
+    )
     assert not any("anyOf" in p for p in props.values()) and video.input_schema["required"] == ["prompt"]
     assert video.annotations.read_only_hint is False and video.annotations.open_world_hint is True
     for name in ("generate_video", "get_job", "cancel_job"):
         schema = tools[name].output_schema
-        assert {"job_id", "resource_uri", "status", "progress", "outputs", "error"} <= set(schema["properties"])
+        assert {"job_id", "resource_uri", "status", "progress", "outputs", "error"} <= set(
+            schema["properties"]
+        )
     assert "jobs" in tools["list_jobs"].output_schema["properties"]
 
 
@@ -215,7 +223,9 @@ async def test_a_call_cancelled_mid_submit_still_cancels_the_job_at_the_provider
     async with connect(hub_env("fal", **FAST)) as client:
         async with anyio.create_task_group() as tg:
             async def call() -> None:
-                await client.call_tool("generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 30})
+                await client.call_tool(
+                    "generate_video", {"prompt": "a fox", "model": MODEL, "wait_seconds": 30}
+                )
 
             tg.start_soon(call)
             await until(lambda: _submitted(fakes))

@@ -60,7 +60,9 @@ async def test_a_fal_job_is_stored_submitted_once_polled_and_its_outputs_saved(h
     hub = await hubs("fal")
     job = await hub.jobs.start("image", "fal", "fal-ai/flux/dev", fal_spec(num_images=2))
     stored = await SqliteJobStore(workdir / "state" / "jobs.sqlite3").get(job.job_id)
-    assert stored.state["request_id"] and stored.state["status_url"].endswith(f"/requests/{stored.state['request_id']}/status")
+    assert stored.state["request_id"] and stored.state["status_url"].endswith(
+        f"/requests/{stored.state['request_id']}/status"
+    )
     assert stored.phase == "polling" and stored.input == {"prompt": "a red square", "num_images": 2}
     submits = fakes["fal"].calls("/queue/fal-ai/flux/dev$", "POST")
     assert len(submits) == 1 and submits[0].json() == {"prompt": "a red square", "num_images": 2}
@@ -112,7 +114,9 @@ async def test_a_failed_fal_job_records_the_providers_reason(hubs, fakes, outcom
 
 
 async def test_a_failed_submit_is_not_resent_and_is_reported(hubs, fakes):
-    fakes["fal"].inject("/queue/fal-ai/flux/dev$", status=500, body={"detail": "Internal error"}, method="POST")
+    fakes["fal"].inject(
+        "/queue/fal-ai/flux/dev$", status=500, body={"detail": "Internal error"}, method="POST"
+    )
     hub = await hubs("fal")
     with pytest.raises(ProviderUnavailable) as info:
         await hub.jobs.start("image", "fal", "fal-ai/flux/dev", fal_spec())
@@ -185,8 +189,12 @@ async def test_a_wavespeed_prediction_runs_to_a_saved_video(hubs, fakes):
 
 async def test_wavespeed_base64_outputs_are_saved_as_files(hubs, fakes):
     hub = await hubs("wavespeed")
-    spec = JobSpec(predictions.BACKEND, "wavespeed-ai/flux-dev", {"prompt": "x", "enable_base64_output": True})
-    done = await hub.jobs.wait((await hub.jobs.start("image", "wavespeed", "wavespeed-ai/flux-dev", spec)).job_id, 5)
+    spec = JobSpec(
+        predictions.BACKEND, "wavespeed-ai/flux-dev", {"prompt": "x", "enable_base64_output": True}
+    )
+    done = await hub.jobs.wait(
+        (await hub.jobs.start("image", "wavespeed", "wavespeed-ai/flux-dev", spec)).job_id, 5
+    )
     assert done.status == "succeeded" and done.outputs[0]["mime_type"] == "image/png"
     assert "source_url" not in done.outputs[0]
     assert "data URI" in done.result["outputs"][0]  # the stored result JSON keeps no blob
@@ -208,13 +216,17 @@ async def test_a_failed_wavespeed_prediction_says_why(hubs, fakes):
     hub = await hubs("wavespeed")
     spec = JobSpec(predictions.BACKEND, "wavespeed-ai/flux-dev", {"prompt": "x"})
     done = await hub.jobs.wait((await hub.jobs.start("image", "wavespeed", "m", spec)).job_id, 5)
-    assert done.status == "failed" and done.error["message"].startswith("wavespeed: content policy: The prompt was")
+    assert done.status == "failed" and done.error["message"].startswith(
+        "wavespeed: content policy: The prompt was"
+    )
 
 
 async def test_two_managers_on_one_state_dir_poll_a_job_once_and_both_read_it(hubs, fakes):
     fakes["fal"].state["hold"] = True
     first, second = await hubs("fal"), await hubs("fal")
-    job = await first.jobs.start("video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01"))
+    job = await first.jobs.start(
+        "video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01")
+    )
     await anyio.sleep(0.2)  # several scans of the second manager
     assert job.job_id in first.jobs._pollers and job.job_id not in second.jobs._pollers
     assert (await second.jobs.get(job.job_id)).lease_owner == first.jobs.owner
@@ -230,7 +242,9 @@ async def test_a_job_is_taken_over_when_its_poller_goes_away(hubs, fakes, hub_en
     env = hub_env("fal", AI_HUB_POLL_INTERVAL="0.01")
     first = make_hub(env, workdir)
     async with first.jobs.running():
-        job = await first.jobs.start("video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01"))
+        job = await first.jobs.start(
+            "video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01")
+        )
         await anyio.sleep(0.05)
     await first.aclose()
     fakes["fal"].state["hold"] = False
@@ -257,9 +271,19 @@ async def test_unfinished_downloads_resume_and_save_only_what_is_missing(hubs, f
 async def test_a_job_left_mid_submit_by_a_dead_process_fails_without_resubmitting(hubs, fakes, workdir):
     store = SqliteJobStore(workdir / "state" / "jobs.sqlite3")
     now = time.time()
-    await store.insert(Job(job_id="job_orphan", kind="video", provider="fal", model="m", backend="fal.queue",
-                           lease_owner=f"{__import__('socket').gethostname()}:999999999:dead", lease_until=now + 60,
-                           created_at=now, updated_at=now))
+    await store.insert(
+        Job(
+            job_id="job_orphan",
+            kind="video",
+            provider="fal",
+            model="m",
+            backend="fal.queue",
+            lease_owner=f"{__import__('socket').gethostname()}:999999999:dead",
+            lease_until=now + 60,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     await store.close()
     hub = await hubs("fal")
     done = await hub.jobs.wait("job_orphan", 2)
@@ -272,8 +296,20 @@ async def test_finished_jobs_older_than_the_retention_are_deleted(hubs, workdir)
     now = time.time()
     for job_id, age_days in (("job_old", 3.0), ("job_new", 1.0)):
         ts = now - age_days * 86400
-        await store.insert(Job(job_id=job_id, kind="video", provider="fal", model="m", backend="fal.queue",
-                               status="succeeded", phase="done", created_at=ts, updated_at=ts, finished_at=ts))
+        await store.insert(
+            Job(
+                job_id=job_id,
+                kind="video",
+                provider="fal",
+                model="m",
+                backend="fal.queue",
+                status="succeeded",
+                phase="done",
+                created_at=ts,
+                updated_at=ts,
+                finished_at=ts,
+            )
+        )
     await store.close()
     hub = await hubs(AI_HUB_JOB_RETENTION_DAYS="2")
     await anyio.sleep(0.2)
@@ -290,7 +326,9 @@ async def test_waiting_reports_at_least_every_heartbeat_without_news(hubs, fakes
         times.append(anyio.current_time())
 
     await hub.jobs.wait(job.job_id, 0.5, on_update, heartbeat=0.1)
-    assert len(times) >= 3 and max(b - a for a, b in itertools.pairwise(times)) < 0.45  # heartbeat 0.1 s, slack for load
+    assert (
+        len(times) >= 3 and max(b - a for a, b in itertools.pairwise(times)) < 0.45
+    )  # heartbeat 0.1 s, slack for load
 
 
 def test_result_json_is_stored_without_blobs():
@@ -339,7 +377,9 @@ async def test_a_server_without_the_providers_key_reads_the_job_but_leaves_its_p
     keyless = await hubs()
     first = make_hub(hub_env("fal", AI_HUB_POLL_INTERVAL="0.01"), workdir)
     async with first.jobs.running():
-        job = await first.jobs.start("video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01"))
+        job = await first.jobs.start(
+            "video", "fal", "fal-ai/minimax/video-01", fal_spec("fal-ai/minimax/video-01")
+        )
         await anyio.sleep(0.05)
     await first.aclose()
     polls = len(fakes["fal"].calls("/status$"))

@@ -21,8 +21,15 @@ MODEL = "fal/fal-ai/minimax/video-01"
 
 
 def spawn_raw(env: dict[str, str], workdir: Path, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([hub_command(), "--log-level", "DEBUG"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=open(log, "wb"), env=env, cwd=workdir, text=True)
+    return subprocess.Popen(
+        [hub_command(), "--log-level", "DEBUG"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=open(log, "wb"),
+        env=env,
+        cwd=workdir,
+        text=True,
+    )
 
 
 def rpc(proc: subprocess.Popen, messages: list[dict], want_id: int) -> dict:
@@ -38,13 +45,38 @@ def rpc(proc: subprocess.Popen, messages: list[dict], want_id: int) -> dict:
 
 
 def start_job_raw(proc: subprocess.Popen) -> str:
-    rpc(proc, [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}], 1)
-    response = rpc(proc, [
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "generate_video", "arguments": {
-            "prompt": "a fox", "model": MODEL, "wait_seconds": 0}}},
-    ], 2)
+    rpc(
+        proc,
+        [
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-11-25",
+                    "capabilities": {},
+                    "clientInfo": {"name": "raw", "version": "0"},
+                },
+            }
+        ],
+        1,
+    )
+    response = rpc(
+        proc,
+        [
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "method": "tools/call",
+                "params": {
+                    "name": "generate_video",
+                    "arguments": {"prompt": "a fox", "model": MODEL, "wait_seconds": 0},
+                },
+            },
+        ],
+        2,
+    )
     result = response["result"]
     assert not result.get("isError"), result
     return result["structuredContent"]["job_id"]
@@ -68,7 +100,9 @@ def mp4s(workdir: Path) -> list[Path]:
     return sorted(out.glob("*.mp4")) if out.exists() else []
 
 
-async def test_a_job_survives_sigkill_and_a_new_server_saves_it_exactly_once(workdir, hub_env, fakes, tmp_path):
+async def test_a_job_survives_sigkill_and_a_new_server_saves_it_exactly_once(
+    workdir, hub_env, fakes, tmp_path
+):
     fake = fakes["fal"]
     fake.state["hold"] = True
     env = child_env(workdir, hub_env("fal", AI_HUB_POLL_INTERVAL="0.05"))

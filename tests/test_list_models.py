@@ -35,7 +35,9 @@ async def test_available_follows_the_keys_that_are_set(connect, hub_env):
 async def test_filters_by_capability_and_provider(connect, hub_env):
     async with connect(hub_env()) as client:
         video = (await call(client, "list_models", {"capability": "video"})).structured_content
-        gemini_speech = (await call(client, "list_models", {"capability": "speech", "provider": "gemini"})).structured_content
+        gemini_speech = (
+            await call(client, "list_models", {"capability": "speech", "provider": "gemini"})
+        ).structured_content
     assert video["models"] and all("video" in m["capabilities"] for m in video["models"])
     assert {p["capability"] for p in video["presets"].values()} == {"video"}
     assert {m["id"] for m in gemini_speech["models"]} == {
@@ -66,9 +68,16 @@ async def test_refresh_merges_live_models_from_every_configured_provider(connect
         again = (await call(client, "list_models")).structured_content
     assert out["refresh_errors"] == {}
     live = {m["id"] for m in out["models"] if m["source"] == "live"}
-    assert {"openai/o9-live-only", "anthropic/claude-live-only-9", "gemini/gemini-live-only-9", "xai/grok-live-only",
-            "elevenlabs/eleven_live_only", "wavespeed/acme/live-only-video", "fal/fal-ai/live-only",
-            "together/Qwen/Qwen9-Live-Only"} <= live
+    assert {
+        "openai/o9-live-only",
+        "anthropic/claude-live-only-9",
+        "gemini/gemini-live-only-9",
+        "xai/grok-live-only",
+        "elevenlabs/eleven_live_only",
+        "wavespeed/acme/live-only-video",
+        "fal/fal-ai/live-only",
+        "together/Qwen/Qwen9-Live-Only",
+    } <= live
     # models the catalog already has are not duplicated
     ids = [m["id"] for m in out["models"]]
     assert ids.count("anthropic/claude-opus-4-6") == 1 and ids.count("gemini/imagen-4") == 1
@@ -85,8 +94,12 @@ async def test_refresh_merges_live_models_from_every_configured_provider(connect
 
 
 async def test_refresh_reports_a_failing_provider_and_lists_the_rest(connect, hub_env, fakes):
-    fakes["openai"].inject("/v1/models", status=500, body={"error": {"message": "The server had an error",
-                                                                   "type": "server_error", "code": None}}, times=5)
+    fakes["openai"].inject(
+        "/v1/models",
+        status=500,
+        body={"error": {"message": "The server had an error", "type": "server_error", "code": None}},
+        times=5,
+    )
     async with connect(hub_env("openai", "xai")) as client:
         out = (await call(client, "list_models", {"refresh": True})).structured_content
     assert set(out["refresh_errors"]) == {"openai"}

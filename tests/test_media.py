@@ -38,7 +38,12 @@ async def test_saved_files_get_unique_readable_names_and_never_overwrite(workdir
     second = await store.save_bytes(samples.png(3, 4), "openai")
     assert first.path != second.path and first.path.parent == workdir / "ai-hub-output"
     assert first.name.endswith(".png") and "-openai-" in first.name
-    assert (first.mime_type, first.width, first.height, first.bytes) == ("image/png", 3, 4, len(samples.png(3, 4)))
+    assert (first.mime_type, first.width, first.height, first.bytes) == (
+        "image/png",
+        3,
+        4,
+        len(samples.png(3, 4)),
+    )
     d = first.to_dict()
     assert d["uri"].startswith("file://") and d["resource_uri"] == f"media://{first.name}"
     assert first.path.read_bytes() == samples.png(3, 4)

@@ -24,13 +24,20 @@ def claude_bin() -> Path:
     binary = TOOLS / "node_modules" / ".bin" / "claude"
     if not binary.exists():
         if os.environ.get("AI_HUB_TEST_CLAUDE_CODE") != "1":
-            pytest.skip("set AI_HUB_TEST_CLAUDE_CODE=1 to fetch the Claude Code CLI (about 570 MB) and run this test")
+            pytest.skip(
+                "set AI_HUB_TEST_CLAUDE_CODE=1 to fetch the Claude Code CLI (about 570 MB) and run this test"
+            )
         npm = shutil.which("npm")
         if not npm:
             pytest.skip("npm is not installed; the Claude Code CLI cannot be fetched")
         TOOLS.mkdir(exist_ok=True)
-        proc = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(TOOLS), *PACKAGES],
-                              capture_output=True, text=True, timeout=600, check=False)
+        proc = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(TOOLS), *PACKAGES],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
     return binary
 
@@ -44,7 +51,14 @@ def test_claude_code_adds_and_connects_to_the_server(claude_bin, workdir, hub_en
     add = subprocess.run([str(claude_bin), "mcp", "add", "ai-hub", "--scope", "local", "--", hub_command()],
                          cwd=workdir, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert add.returncode == 0, add.stderr
-    listed = subprocess.run([str(claude_bin), "mcp", "list"], cwd=workdir, env=env, capture_output=True, text=True,
-                            timeout=120, check=False)
+    listed = subprocess.run(
+        [str(claude_bin), "mcp", "list"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     line = next((ln for ln in listed.stdout.splitlines() if ln.startswith("ai-hub:")), "")
     assert "Connected" in line, listed.stdout + listed.stderr

@@ -34,7 +34,9 @@ async def test_an_echoed_key_in_a_reply_is_hidden_in_text_and_structured_content
     async with connect(hub_env("openai")) as client:
         result = await client.call_tool("generate_text", {"prompt": "hi", "model": "openai/gpt-5.2"})
     assert not result.is_error
-    assert "***" in result.structured_content["text"] and "and that is all" in result.structured_content["text"]
+    assert (
+        "***" in result.structured_content["text"] and "and that is all" in result.structured_content["text"]
+    )
     assert_hidden(fake.key, result.content[0].text)
     assert_hidden(fake.key, json.dumps(result.structured_content))
 
@@ -42,7 +44,9 @@ async def test_an_echoed_key_in_a_reply_is_hidden_in_text_and_structured_content
 async def test_an_echoed_key_in_a_job_result_never_reaches_the_job_database(connect, hub_env, fakes, workdir):
     fake = fakes["fal"]
     echo = echo_of(fake.key)
-    fake.state["results"] = {"fal-ai/minimax/video-01": lambda f, job: {**default_result(f, job), "note": echo}}
+    fake.state["results"] = {
+        "fal-ai/minimax/video-01": lambda f, job: {**default_result(f, job), "note": echo}
+    }
     fake.state["outcome"] = "error"
     async with connect(hub_env("fal", AI_HUB_POLL_INTERVAL="0.03")) as client:
         failed = await client.call_tool("generate_video", {

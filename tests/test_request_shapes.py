@@ -31,7 +31,9 @@ def error_text(result) -> str:
 # --- Anthropic ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("reasoning", ["low", "medium", "high"])
-async def test_an_adaptive_claude_gets_adaptive_thinking_and_the_effort_hint(connect, hub_env, fakes, reasoning):
+async def test_an_adaptive_claude_gets_adaptive_thinking_and_the_effort_hint(
+    connect, hub_env, fakes, reasoning
+):
     fakes["anthropic"].state["text"] = {"reply": "Because of the Moon."}
     result = await call(connect, hub_env("anthropic"), "generate_text", model="anthropic/claude-sonnet-5-5",
                         prompt="Why tides?", reasoning=reasoning, provider_options={"stream": False})
@@ -54,8 +56,15 @@ async def test_an_adaptive_claude_with_reasoning_off_sends_no_thinking(connect, 
 
 
 async def test_a_budget_claude_still_gets_a_thinking_budget(connect, hub_env, fakes):
-    result = await call(connect, hub_env("anthropic"), "generate_text", model="anthropic/claude-haiku-4-5-20251001",
-                        prompt="Think", reasoning="low", max_tokens=4000)
+    result = await call(
+        connect,
+        hub_env("anthropic"),
+        "generate_text",
+        model="anthropic/claude-haiku-4-5-20251001",
+        prompt="Think",
+        reasoning="low",
+        max_tokens=4000,
+    )
     assert not result.is_error, result.content
     body = only_body(fakes["anthropic"], "/v1/messages")
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 2048} and "output_config" not in body
@@ -68,16 +77,31 @@ async def test_an_adaptive_claude_refuses_temperature_with_thinking_before_sendi
     assert fakes["anthropic"].requests == []
 
 
-@pytest.mark.parametrize(("model", "thinking", "said"), [
-    # a model that takes only adaptive thinking rejects a budget, as the API does
-    ("claude-sonnet-5-5", {"type": "enabled", "budget_tokens": 2048}, "thinking.type.enabled is not supported"),
-    # an older model rejects adaptive thinking
-    ("claude-haiku-4-5-20251001", {"type": "adaptive"}, "thinking.type.adaptive is not supported"),
-])
-async def test_the_fake_rejects_the_thinking_type_a_model_does_not_take(connect, hub_env, fakes, model, thinking,
-                                                                       said):
-    result = await call(connect, hub_env("anthropic"), "generate_text", model=f"anthropic/{model}", prompt="x",
-                        max_tokens=4096, provider_options={"thinking": thinking})
+@pytest.mark.parametrize(
+    ("model", "thinking", "said"),
+    [
+        # a model that takes only adaptive thinking rejects a budget, as the API does
+        (
+            "claude-sonnet-5-5",
+            {"type": "enabled", "budget_tokens": 2048},
+            "thinking.type.enabled is not supported",
+        ),
+        # an older model rejects adaptive thinking
+        ("claude-haiku-4-5-20251001", {"type": "adaptive"}, "thinking.type.adaptive is not supported"),
+    ],
+)
+async def test_the_fake_rejects_the_thinking_type_a_model_does_not_take(
+    connect, hub_env, fakes, model, thinking, said
+):
+    result = await call(
+        connect,
+        hub_env("anthropic"),
+        "generate_text",
+        model=f"anthropic/{model}",
+        prompt="x",
+        max_tokens=4096,
+        provider_options={"thinking": thinking},
+    )
     text = error_text(result)
     assert text.startswith("[provider_bad_request]") and said in text and "400" in text
 
@@ -85,7 +109,9 @@ async def test_the_fake_rejects_the_thinking_type_a_model_does_not_take(connect,
 async def test_an_unknown_effort_is_a_bad_request(connect, hub_env, fakes):
     result = await call(connect, hub_env("anthropic"), "generate_text", model="anthropic/claude-sonnet-5-5",
                         prompt="x", reasoning="high", provider_options={"output_config": {"effort": "ultra"}})
-    assert error_text(result).startswith("[provider_bad_request]") and "output_config.effort" in error_text(result)
+    assert error_text(result).startswith("[provider_bad_request]") and "output_config.effort" in error_text(
+        result
+    )
 
 
 async def test_xhigh_effort_passes_through_provider_options(connect, hub_env, fakes):
@@ -116,7 +142,9 @@ async def test_gemini_gets_levels_where_the_model_takes_levels_and_budgets_elsew
     ("gemini-2.5-flash", {"thinkingLevel": "LOW"}, "Thinking level is not supported"),
     ("gemini-3-flash-preview", {"thinkingLevel": "LOW", "thinkingBudget": 1024}, "not supported together"),
 ])
-async def test_the_gemini_fake_rejects_levels_a_model_does_not_take(connect, hub_env, fakes, model, thinking, said):
+async def test_the_gemini_fake_rejects_levels_a_model_does_not_take(
+    connect, hub_env, fakes, model, thinking, said
+):
     result = await call(connect, hub_env("gemini"), "generate_text", model=f"gemini/{model}", prompt="x",
                         provider_options={"generationConfig": {"thinkingConfig": thinking}})
     assert error_text(result).startswith("[provider_bad_request]") and said in error_text(result)
@@ -124,7 +152,9 @@ async def test_the_gemini_fake_rejects_levels_a_model_does_not_take(connect, hub
 
 # --- OpenAI text -------------------------------------------------------------------------------
 
-async def test_openai_reasoning_maps_to_reasoning_effort_and_newer_values_pass_through(connect, hub_env, fakes):
+async def test_openai_reasoning_maps_to_reasoning_effort_and_newer_values_pass_through(
+    connect, hub_env, fakes
+):
     env = hub_env("openai")
     result = await call(connect, env, "generate_text", model="openai/gpt-5.2", prompt="x", reasoning="low",
                         provider_options={"stream": False})
@@ -146,10 +176,22 @@ async def test_an_effort_openai_does_not_list_is_a_bad_request(connect, hub_env,
 # --- OpenAI gpt-image-2 ------------------------------------------------------------------------
 
 async def test_gpt_image_2_takes_a_free_size_and_its_documented_options(connect, hub_env, fakes):
-    result = await call(connect, hub_env("openai"), "generate_image", model="openai/gpt-image-2",
-                        prompt="a harbour", size="1536x864", quality="high", output_format="webp",
-                        provider_options={"background": "opaque", "moderation": "low", "output_compression": 80,
-                                          "complexity": "medium"})
+    result = await call(
+        connect,
+        hub_env("openai"),
+        "generate_image",
+        model="openai/gpt-image-2",
+        prompt="a harbour",
+        size="1536x864",
+        quality="high",
+        output_format="webp",
+        provider_options={
+            "background": "opaque",
+            "moderation": "low",
+            "output_compression": 80,
+            "complexity": "medium",
+        },
+    )
     assert not result.is_error, result.content
     assert only_body(fakes["openai"], "/v1/images/generations") == {
         "model": "gpt-image-2", "prompt": "a harbour", "n": 1, "size": "1536x864", "quality": "high",
@@ -179,8 +221,14 @@ async def test_gpt_image_2_refuses_what_the_api_rejects_before_sending(connect, 
 async def test_the_image_fake_rejects_input_fidelity_on_gpt_image_2(connect, hub_env, fakes):
     # the fake answers as the API does when a body slips past the hub's check (provider_options
     # overriding the wire model)
-    result = await call(connect, hub_env("openai"), "generate_image", model="openai/gpt-image-1.5",
-                        prompt="a harbour", provider_options={"input_fidelity": "high", "model": "gpt-image-2"})
+    result = await call(
+        connect,
+        hub_env("openai"),
+        "generate_image",
+        model="openai/gpt-image-1.5",
+        prompt="a harbour",
+        provider_options={"input_fidelity": "high", "model": "gpt-image-2"},
+    )
     assert error_text(result).startswith("[provider_bad_request]") and "input_fidelity" in error_text(result)
 
 
@@ -188,9 +236,17 @@ async def test_the_image_fake_rejects_input_fidelity_on_gpt_image_2(connect, hub
 
 async def test_eleven_v4_speaks_through_text_to_speech_with_clone_strength(connect, hub_env, fakes):
     fake = fakes["elevenlabs"]
-    result = await call(connect, hub_env("elevenlabs"), "synthesize_speech", model="elevenlabs/eleven_v4_turbo",
-                        text="Hello from v4.", voice="George", language="en", speed=1.1,
-                        provider_options={"voice_settings": {"clone_strength": 0.3, "stability": 0.5}})
+    result = await call(
+        connect,
+        hub_env("elevenlabs"),
+        "synthesize_speech",
+        model="elevenlabs/eleven_v4_turbo",
+        text="Hello from v4.",
+        voice="George",
+        language="en",
+        speed=1.1,
+        provider_options={"voice_settings": {"clone_strength": 0.3, "stability": 0.5}},
+    )
     assert not result.is_error, result.content
     [sent] = fake.calls("/v1/text-to-speech/", "POST")
     assert sent.path == "/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb"
@@ -226,8 +282,9 @@ async def test_scribe_v3_takes_secondary_languages_and_a_numbers_format(connect,
     ("scribe_v1", {"no_verbatim": True}, "takes no no_verbatim"),
     ("scribe_v3", {"numbers_format": "roman"}, "digits, words"),
 ])
-async def test_scribe_options_a_model_does_not_take_are_refused(connect, hub_env, fakes, workdir, model, options,
-                                                                said):
+async def test_scribe_options_a_model_does_not_take_are_refused(
+    connect, hub_env, fakes, workdir, model, options, said
+):
     (workdir / "a.wav").write_bytes(samples.wav(0.1))
     result = await call(connect, hub_env("elevenlabs"), "transcribe_audio", model=f"elevenlabs/{model}",
                         audio="a.wav", provider_options=options)

@@ -51,22 +51,31 @@ async def test_eleven_v3_audio_tags_pass_through_untouched(connect, hub_env, fak
     assert call.json() == {"text": text, "model_id": "eleven_v3"}
 
 
-async def test_a_voice_name_outside_the_manifest_is_found_through_the_voices_endpoint_once(connect, hub_env, fakes):
+async def test_a_voice_name_outside_the_manifest_is_found_through_the_voices_endpoint_once(
+    connect, hub_env, fakes
+):
     fake = fakes["elevenlabs"]
     async with connect(hub_env("elevenlabs")) as client:
         first = await speak(client, text="Once upon a time.", model="elevenlabs/eleven_multilingual_v2",
                             voice="narrator nina")
-        second = await speak(client, text="The end.", model="elevenlabs/eleven_multilingual_v2", voice="Narrator Nina")
+        second = await speak(
+            client, text="The end.", model="elevenlabs/eleven_multilingual_v2", voice="Narrator Nina"
+        )
     assert not first.is_error and not second.is_error, first.content[0].text
     [lookup] = fake.calls("/v2/voices", "GET")
     assert lookup.param("search") == "narrator nina" and lookup.param("page_size") == "100"
     assert lookup.headers["xi-api-key"] == fake.key
-    assert [c.path for c in fake.calls("/v1/text-to-speech/")] == ["/v1/text-to-speech/nInA0000000000000001"] * 2
+    assert [c.path for c in fake.calls("/v1/text-to-speech/")] == [
+        "/v1/text-to-speech/nInA0000000000000001"
+    ] * 2
 
 
 async def test_voice_lookup_follows_pages(connect, hub_env, fakes):
     fake = fakes["elevenlabs"]
-    fake.state["extra_voices"] = {**{f"zz{i:018d}": f"Echo {i}" for i in range(150)}, "eChO0000000000000003": "Echo"}
+    fake.state["extra_voices"] = {
+        **{f"zz{i:018d}": f"Echo {i}" for i in range(150)},
+        "eChO0000000000000003": "Echo",
+    }
     async with connect(hub_env("elevenlabs")) as client:
         result = await speak(client, text="Hi.", model="elevenlabs/eleven_v3", voice="Echo")
     assert not result.is_error, result.content[0].text
@@ -84,10 +93,14 @@ async def test_an_unknown_voice_name_is_refused_with_the_names_there_are(connect
 
 async def test_a_voice_id_is_used_as_it_is(connect, hub_env, fakes):
     async with connect(hub_env("elevenlabs")) as client:
-        result = await speak(client, text="Hi.", model="elevenlabs/eleven_flash_v2_5", voice="bOb00000000000000002")
+        result = await speak(
+            client, text="Hi.", model="elevenlabs/eleven_flash_v2_5", voice="bOb00000000000000002"
+        )
     assert not result.is_error
     assert fakes["elevenlabs"].calls("/v2/voices") == []
-    assert fakes["elevenlabs"].calls("/v1/text-to-speech/")[0].path == "/v1/text-to-speech/bOb00000000000000002"
+    assert (
+        fakes["elevenlabs"].calls("/v1/text-to-speech/")[0].path == "/v1/text-to-speech/bOb00000000000000002"
+    )
 
 
 async def test_wav_is_24khz_pcm_saved_behind_a_header(connect, hub_env, fakes):
@@ -140,13 +153,27 @@ async def test_dialogue_sends_every_turn_in_one_request(connect, hub_env, fakes)
     assert out["audio"]["duration_seconds"] == pytest.approx(chars * SECONDS_PER_CHAR, abs=0.03)
 
 
-@pytest.mark.parametrize("args, words", [
-    ({"model": "elevenlabs/eleven_turbo_v2_5", "speakers": [{"speaker": "A", "text": "a"}, {"speaker": "B", "text": "b"}]},
-     "cannot voice a multi-speaker dialogue"),
-    ({"model": "elevenlabs/eleven_v3", "text": "Hi", "instructions": "whisper"}, "audio tags such as [whispers]"),
-    ({"model": "elevenlabs/eleven_v3", "text": "Hi", "speed": 2}, "0.7 to 1.2"),
-    ({"model": "elevenlabs/eleven_v3", "text": "Hi", "format": "flac"}, "Use one of: mp3, opus, wav, pcm, ulaw"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            {
+                "model": "elevenlabs/eleven_turbo_v2_5",
+                "speakers": [{"speaker": "A", "text": "a"}, {"speaker": "B", "text": "b"}],
+            },
+            "cannot voice a multi-speaker dialogue",
+        ),
+        (
+            {"model": "elevenlabs/eleven_v3", "text": "Hi", "instructions": "whisper"},
+            "audio tags such as [whispers]",
+        ),
+        ({"model": "elevenlabs/eleven_v3", "text": "Hi", "speed": 2}, "0.7 to 1.2"),
+        (
+            {"model": "elevenlabs/eleven_v3", "text": "Hi", "format": "flac"},
+            "Use one of: mp3, opus, wav, pcm, ulaw",
+        ),
+    ],
+)
 async def test_what_elevenlabs_cannot_do_is_refused_before_any_call(connect, hub_env, fakes, args, words):
     async with connect(hub_env("elevenlabs")) as client:
         result = await speak(client, **args)

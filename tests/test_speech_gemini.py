@@ -17,11 +17,18 @@ async def speak(client, **args):
     return await client.call_tool("synthesize_speech", {"model": MODEL, **args})
 
 
-async def test_single_voice_request_and_a_wav_that_wave_opens_with_the_right_rate_and_length(connect, hub_env, fakes):
+async def test_single_voice_request_and_a_wav_that_wave_opens_with_the_right_rate_and_length(
+    connect, hub_env, fakes
+):
     fake = fakes["gemini"]
     async with connect(hub_env("gemini")) as client:
-        result = await speak(client, text="Have a wonderful day!", voice="puck", instructions="Say cheerfully",
-                             language="en-US")
+        result = await speak(
+            client,
+            text="Have a wonderful day!",
+            voice="puck",
+            instructions="Say cheerfully",
+            language="en-US",
+        )
     assert not result.is_error, result.content[0].text
     [call] = fake.calls(r"/v1beta/models/gemini-2\.5-flash-preview-tts:generateContent", "POST")
     assert call.headers["x-goog-api-key"] == fake.key
@@ -36,7 +43,11 @@ async def test_single_voice_request_and_a_wav_that_wave_opens_with_the_right_rat
         assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (24000, 1, 2)
         assert w.getnframes() == len(pcm) // 2
         assert w.readframes(w.getnframes()) == pcm
-    assert (audio["mime_type"], Path(audio["path"]).suffix, audio["bytes"]) == ("audio/wav", ".wav", len(pcm) + 44)
+    assert (audio["mime_type"], Path(audio["path"]).suffix, audio["bytes"]) == (
+        "audio/wav",
+        ".wav",
+        len(pcm) + 44,
+    )
     assert audio["duration_seconds"] == round(len(pcm) / 48000, 3)
     assert result.structured_content["voice"] == "Puck" and result.structured_content["format"] == "wav"
 
@@ -62,15 +73,22 @@ async def test_two_speaker_dialogue_uses_multi_speaker_voice_config(connect, hub
         assert w.readframes(w.getnframes()) == fakes["gemini"].state["tts_pcm"]
 
 
-async def test_speakers_without_voices_get_distinct_ones_and_instructions_lead_the_dialogue(connect, hub_env, fakes):
+async def test_speakers_without_voices_get_distinct_ones_and_instructions_lead_the_dialogue(
+    connect, hub_env, fakes
+):
     turns = [{"speaker": "Ann", "text": "Hi."}, {"speaker": "Ben", "text": "Hello."}]
     async with connect(hub_env("gemini")) as client:
         result = await speak(client, speakers=turns, instructions="Make Ann sound tired and Ben excited")
     assert not result.is_error, result.content[0].text
     body = fakes["gemini"].calls("generateContent")[0].json()
-    assert body["contents"][0]["parts"][0]["text"] == "Make Ann sound tired and Ben excited:\nAnn: Hi.\nBen: Hello."
-    voices = [c["voiceConfig"]["prebuiltVoiceConfig"]["voiceName"]
-              for c in body["generationConfig"]["speechConfig"]["multiSpeakerVoiceConfig"]["speakerVoiceConfigs"]]
+    assert (
+        body["contents"][0]["parts"][0]["text"]
+        == "Make Ann sound tired and Ben excited:\nAnn: Hi.\nBen: Hello."
+    )
+    voices = [
+        c["voiceConfig"]["prebuiltVoiceConfig"]["voiceName"]
+        for c in body["generationConfig"]["speechConfig"]["multiSpeakerVoiceConfig"]["speakerVoiceConfigs"]
+    ]
     assert voices == ["Kore", "Zephyr"]
 
 
@@ -85,14 +103,24 @@ async def test_pcm_format_saves_the_raw_samples(connect, hub_env, fakes):
     assert audio["duration_seconds"] == round(len(fakes["gemini"].state["tts_pcm"]) / 48000, 3)
 
 
-@pytest.mark.parametrize("args, words", [
-    ({"text": "Hi", "format": "mp3"}, "Use one of: wav, pcm"),
-    ({"text": "Hi", "speed": 1.5}, "no speed setting"),
-    ({"speakers": [{"speaker": s, "text": "hi"} for s in "ABC"]}, "at most 2 speakers"),
-    ({"text": "Hi", "speakers": [{"speaker": "A", "text": "hi"}]}, "either text or speakers"),
-    ({"speakers": [{"speaker": "A", "voice": "Kore", "text": "hi"}, {"speaker": "A", "voice": "Puck", "text": "yo"}]},
-     "two voices"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ({"text": "Hi", "format": "mp3"}, "Use one of: wav, pcm"),
+        ({"text": "Hi", "speed": 1.5}, "no speed setting"),
+        ({"speakers": [{"speaker": s, "text": "hi"} for s in "ABC"]}, "at most 2 speakers"),
+        ({"text": "Hi", "speakers": [{"speaker": "A", "text": "hi"}]}, "either text or speakers"),
+        (
+            {
+                "speakers": [
+                    {"speaker": "A", "voice": "Kore", "text": "hi"},
+                    {"speaker": "A", "voice": "Puck", "text": "yo"},
+                ]
+            },
+            "two voices",
+        ),
+    ],
+)
 async def test_what_gemini_tts_cannot_do_is_refused_before_any_call(connect, hub_env, fakes, args, words):
     async with connect(hub_env("gemini")) as client:
         result = await speak(client, **args)

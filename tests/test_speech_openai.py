@@ -20,8 +20,14 @@ async def speak(client, **args):
 async def test_openai_speech_sends_the_exact_request_and_saves_the_streamed_audio(connect, hub_env, fakes):
     fake = fakes["openai"]
     async with connect(hub_env("openai")) as client:
-        result = await speak(client, text="Hello there, agent.", model="openai/gpt-4o-mini-tts", voice="Coral",
-                             instructions="Cheerful and quick", speed=1.25)
+        result = await speak(
+            client,
+            text="Hello there, agent.",
+            model="openai/gpt-4o-mini-tts",
+            voice="Coral",
+            instructions="Cheerful and quick",
+            speed=1.25,
+        )
     assert not result.is_error, result.content[0].text
     [call] = fake.calls("/v1/audio/speech", "POST")
     assert call.headers["authorization"] == f"Bearer {fake.key}"
@@ -48,8 +54,9 @@ async def test_openai_speech_sends_the_exact_request_and_saves_the_streamed_audi
     ("wav", "audio/wav", ".wav"), ("pcm", "audio/pcm", ".pcm"), ("opus", "audio/ogg", ".ogg"),
     ("aac", "audio/aac", ".aac"), ("flac", "audio/flac", ".flac"),
 ])
-async def test_each_openai_format_is_saved_with_its_type_and_duration_where_known(connect, hub_env, fakes, fmt, mime,
-                                                                                 suffix):
+async def test_each_openai_format_is_saved_with_its_type_and_duration_where_known(
+    connect, hub_env, fakes, fmt, mime, suffix
+):
     async with connect(hub_env("openai")) as client:
         result = await speak(client, text="x" * 50, model="openai/gpt-4o-mini-tts", format=fmt)
     assert not result.is_error, result.content[0].text
@@ -77,15 +84,25 @@ async def test_audio_over_the_inline_cap_gets_a_link_but_no_inline_block(connect
     assert [type(b).__name__ for b in result.content] == ["TextContent", "ResourceLink"]
 
 
-@pytest.mark.parametrize("args, code, words", [
-    ({"language": "fr"}, "invalid_argument", "speaks the language of the text"),
-    ({"text": "x" * 4097}, "invalid_argument", "4096 characters"),
-    ({"speed": 5}, "invalid_argument", "0.25 to 4.0"),
-    ({"format": "ulaw"}, "invalid_argument", "mp3, opus, aac, flac, wav, pcm"),
-    ({"text": "", "speakers": [{"speaker": "A", "text": "hi"}, {"speaker": "B", "text": "yo"}]},
-     "invalid_argument", "cannot voice a multi-speaker dialogue"),
-    ({"provider_options": {"response_format": "wav"}}, "invalid_argument", "provider_options.response_format"),
-])
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        ({"language": "fr"}, "invalid_argument", "speaks the language of the text"),
+        ({"text": "x" * 4097}, "invalid_argument", "4096 characters"),
+        ({"speed": 5}, "invalid_argument", "0.25 to 4.0"),
+        ({"format": "ulaw"}, "invalid_argument", "mp3, opus, aac, flac, wav, pcm"),
+        (
+            {"text": "", "speakers": [{"speaker": "A", "text": "hi"}, {"speaker": "B", "text": "yo"}]},
+            "invalid_argument",
+            "cannot voice a multi-speaker dialogue",
+        ),
+        (
+            {"provider_options": {"response_format": "wav"}},
+            "invalid_argument",
+            "provider_options.response_format",
+        ),
+    ],
+)
 async def test_what_openai_cannot_do_is_refused_before_any_call(connect, hub_env, fakes, args, code, words):
     async with connect(hub_env("openai")) as client:
         result = await speak(client, **{"text": "Hello", "model": "openai/gpt-4o-mini-tts", **args})
@@ -101,10 +118,14 @@ async def test_openai_errors_and_a_missing_key_come_back_with_their_codes(connec
     assert "Invalid value: 'robot'" in bad_voice.content[0].text and "HTTP 400" in bad_voice.content[0].text
     async with connect(hub_env()) as client:
         no_key = await speak(client, text="Hi", model="openai/gpt-4o-mini-tts")
-    assert no_key.content[0].text.startswith("[missing_api_key]") and "OPENAI_API_KEY" in no_key.content[0].text
+    assert (
+        no_key.content[0].text.startswith("[missing_api_key]") and "OPENAI_API_KEY" in no_key.content[0].text
+    )
 
 
-async def test_a_connection_dropped_mid_audio_is_an_error_and_leaves_no_file(connect, hub_env, fakes, workdir):
+async def test_a_connection_dropped_mid_audio_is_an_error_and_leaves_no_file(
+    connect, hub_env, fakes, workdir
+):
     fakes["openai"].inject("/v1/audio/speech", drop=True)
     async with connect(hub_env("openai")) as client:
         result = await speak(client, text="Hello", model="openai/gpt-4o-mini-tts")

@@ -20,14 +20,21 @@ async def test_no_model_uses_the_best_tts_preset_for_the_keys_that_are_set(conne
     assert fakes["gemini"].calls(r"gemini-2\.5-pro-preview-tts:generateContent")
 
 
-@pytest.mark.parametrize("args, code, words", [
-    ({"text": "   "}, "invalid_argument", "text is empty"),
-    ({"speakers": [{"speaker": "A", "text": ""}]}, "invalid_argument", "speakers[0] has no text"),
-    ({"speakers": [{"text": "hello"}]}, "invalid_argument", "names neither a speaker nor a voice"),
-    ({"text": "Hi", "model": "openai/gpt-4o-mini-transcribe"}, "unsupported_capability", "does not do speech"),
-    ({"text": "Hi", "model": "openai/tts-9"}, "unknown_model", "unknown model"),
-    ({"text": "Hi", "model": "elevenlabs/eleven_v3"}, "missing_api_key", "ELEVENLABS_API_KEY"),
-])
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        ({"text": "   "}, "invalid_argument", "text is empty"),
+        ({"speakers": [{"speaker": "A", "text": ""}]}, "invalid_argument", "speakers[0] has no text"),
+        ({"speakers": [{"text": "hello"}]}, "invalid_argument", "names neither a speaker nor a voice"),
+        (
+            {"text": "Hi", "model": "openai/gpt-4o-mini-transcribe"},
+            "unsupported_capability",
+            "does not do speech",
+        ),
+        ({"text": "Hi", "model": "openai/tts-9"}, "unknown_model", "unknown model"),
+        ({"text": "Hi", "model": "elevenlabs/eleven_v3"}, "missing_api_key", "ELEVENLABS_API_KEY"),
+    ],
+)
 async def test_bad_arguments_are_refused_with_their_codes(connect, hub_env, fakes, args, code, words):
     async with connect(hub_env("openai")) as client:
         result = await client.call_tool("synthesize_speech", {"model": "openai/gpt-4o-mini-tts", **args})
@@ -38,8 +45,9 @@ async def test_bad_arguments_are_refused_with_their_codes(connect, hub_env, fake
 
 async def test_the_saved_audio_is_readable_as_a_media_resource(connect, hub_env, fakes):
     async with connect(hub_env("openai")) as client:
-        result = await client.call_tool("synthesize_speech", {"text": "Readable.", "model": "openai/gpt-4o-mini-tts",
-                                                              "format": "wav"})
+        result = await client.call_tool(
+            "synthesize_speech", {"text": "Readable.", "model": "openai/gpt-4o-mini-tts", "format": "wav"}
+        )
         read = await client.read_resource(result.structured_content["audio"]["resource_uri"])
     content = read.contents[0]
     assert content.mime_type == "audio/wav"
@@ -56,10 +64,16 @@ async def test_transcription_reports_progress_while_it_uploads(connect, hub_env,
         seen.append((progress, message))
 
     async with connect(hub_env("gemini")) as client:
-        result = await client.call_tool("transcribe_audio", {"audio": "big.wav", "model": "gemini/gemini-2.5-flash"},
-                                        progress_callback=on_progress)
+        result = await client.call_tool(
+            "transcribe_audio",
+            {"audio": "big.wav", "model": "gemini/gemini-2.5-flash"},
+            progress_callback=on_progress,
+        )
     assert not result.is_error, result.content[0].text
-    assert seen == [(1, "uploading big.wav to the Gemini Files API"), (2, "transcribing with gemini/gemini-2.5-flash")]
+    assert seen == [
+        (1, "uploading big.wav to the Gemini Files API"),
+        (2, "transcribing with gemini/gemini-2.5-flash"),
+    ]
 
 
 def test_every_speech_and_transcription_model_has_a_provider_module_that_can_do_its_formats():
@@ -83,5 +97,8 @@ def test_every_speech_and_transcription_model_has_a_provider_module_that_can_do_
                 continue
             supported = {"openai": "FORMAT_MIME", "gemini": "FORMATS", "elevenlabs": "OUTPUT_FORMATS",
                          "wavespeed": "FORMATS", "xai": "FORMATS"}[provider]
-            assert entry.formats and set(entry.formats) <= set(getattr(module, supported)), (provider, entry.id)
+            assert entry.formats and set(entry.formats) <= set(getattr(module, supported)), (
+                provider,
+                entry.id,
+            )
             assert entry.default_voice, (provider, entry.id)

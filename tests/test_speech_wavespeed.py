@@ -35,9 +35,16 @@ async def test_minimax_speech_is_submitted_as_a_prediction_and_the_mp3_is_saved(
         seen.append((value, message or ""))
 
     async with connect(hub_env("wavespeed", **FAST)) as client:
-        result = await speak(client, on_progress, text="Hello from MiniMax.", model="wavespeed/minimax/speech-02",
-                             voice="Wise_Woman", speed=1.25, language="en-US",
-                             provider_options={"emotion": "happy", "volume": 1.5, "pitch": -2})
+        result = await speak(
+            client,
+            on_progress,
+            text="Hello from MiniMax.",
+            model="wavespeed/minimax/speech-02",
+            voice="Wise_Woman",
+            speed=1.25,
+            language="en-US",
+            provider_options={"emotion": "happy", "volume": 1.5, "pitch": -2},
+        )
         assert not result.is_error, result.content[0].text
         jobs = await client.call_tool("list_jobs", {})
     (submit,) = fake.calls(r"^/api/v3/minimax/speech-02-hd$", "POST")
@@ -77,8 +84,9 @@ async def test_minimax_speech_is_submitted_as_a_prediction_and_the_mp3_is_saved(
     ("wavespeed/minimax/speech-02-turbo", "minimax/speech-02-turbo"),
     ("wavespeed/minimax/speech-2.6-hd", "minimax/speech-2.6-hd"),  # an id outside the catalog
 ])
-async def test_other_minimax_ids_get_the_default_voice_and_only_the_fields_asked_for(connect, hub_env, fakes, model,
-                                                                                    endpoint):
+async def test_other_minimax_ids_get_the_default_voice_and_only_the_fields_asked_for(
+    connect, hub_env, fakes, model, endpoint
+):
     fake = fakes["wavespeed"]
     async with connect(hub_env("wavespeed", **FAST)) as client:
         result = await speak(client, text="Plain.", model=model)
@@ -106,23 +114,51 @@ async def test_ace_step_music_sends_the_text_as_style_tags_with_the_lyrics(conne
     assert "voice" not in result.content[0].text
 
 
-@pytest.mark.parametrize("args, words", [
-    ({"model": "wavespeed/minimax/speech-02", "instructions": "whisper it"}, "takes no delivery instructions"),
-    ({"model": "wavespeed/minimax/speech-2.6-hd", "instructions": "whisper it"}, "takes no delivery instructions"),
-    ({"model": "wavespeed/minimax/speech-2.6-hd", "text": "",
-      "speakers": [{"speaker": "A", "voice": "Wise_Woman", "text": "Hi"},
-                   {"speaker": "B", "voice": "Calm_Woman", "text": "Yo"}]}, "cannot voice a multi-speaker dialogue"),
-    ({"model": "wavespeed/minimax/speech-02", "format": "wav"}, "cannot produce 'wav' audio"),
-    ({"model": "wavespeed/minimax/speech-2.6-hd", "format": "opus"}, "cannot produce 'opus' audio"),
-    ({"model": "wavespeed/minimax/speech-02", "speed": 3}, "takes speed from 0.5 to 2.0"),
-    ({"model": "wavespeed/minimax/speech-02", "text": "x" * 10_001}, "at most 10,000 characters"),
-    ({"model": "wavespeed/minimax/speech-02", "language": "tlh"}, "cannot be steered to language 'tlh'"),
-    ({"model": "wavespeed/minimax/speech-02", "provider_options": {"voice_id": "x"}}, "provider_options.voice_id"),
-    ({"model": "wavespeed/ace-step/ace-step-1.5", "voice": "Wise_Woman"}, "makes music and takes no voice"),
-    ({"model": "wavespeed/ace-step/ace-step-1.5", "format": "mp3"}, "format cannot be set"),
-    ({"model": "wavespeed/ace-step/ace-step-1.5", "provider_options": {"tags": "rock"}}, "provider_options.tags"),
-])
-async def test_what_wavespeed_models_lack_is_refused_before_anything_is_sent(connect, hub_env, fakes, args, words):
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            {"model": "wavespeed/minimax/speech-02", "instructions": "whisper it"},
+            "takes no delivery instructions",
+        ),
+        (
+            {"model": "wavespeed/minimax/speech-2.6-hd", "instructions": "whisper it"},
+            "takes no delivery instructions",
+        ),
+        (
+            {
+                "model": "wavespeed/minimax/speech-2.6-hd",
+                "text": "",
+                "speakers": [
+                    {"speaker": "A", "voice": "Wise_Woman", "text": "Hi"},
+                    {"speaker": "B", "voice": "Calm_Woman", "text": "Yo"},
+                ],
+            },
+            "cannot voice a multi-speaker dialogue",
+        ),
+        ({"model": "wavespeed/minimax/speech-02", "format": "wav"}, "cannot produce 'wav' audio"),
+        ({"model": "wavespeed/minimax/speech-2.6-hd", "format": "opus"}, "cannot produce 'opus' audio"),
+        ({"model": "wavespeed/minimax/speech-02", "speed": 3}, "takes speed from 0.5 to 2.0"),
+        ({"model": "wavespeed/minimax/speech-02", "text": "x" * 10_001}, "at most 10,000 characters"),
+        ({"model": "wavespeed/minimax/speech-02", "language": "tlh"}, "cannot be steered to language 'tlh'"),
+        (
+            {"model": "wavespeed/minimax/speech-02", "provider_options": {"voice_id": "x"}},
+            "provider_options.voice_id",
+        ),
+        (
+            {"model": "wavespeed/ace-step/ace-step-1.5", "voice": "Wise_Woman"},
+            "makes music and takes no voice",
+        ),
+        ({"model": "wavespeed/ace-step/ace-step-1.5", "format": "mp3"}, "format cannot be set"),
+        (
+            {"model": "wavespeed/ace-step/ace-step-1.5", "provider_options": {"tags": "rock"}},
+            "provider_options.tags",
+        ),
+    ],
+)
+async def test_what_wavespeed_models_lack_is_refused_before_anything_is_sent(
+    connect, hub_env, fakes, args, words
+):
     async with connect(hub_env("wavespeed", **FAST)) as client:
         result = await speak(client, **{"text": "Hello.", **args})
     assert result.is_error and result.content[0].text.startswith("[invalid_argument]"), result.content[0].text
@@ -149,10 +185,16 @@ async def test_an_unfinished_job_is_returned_and_get_job_later_gives_the_audio(c
     assert Path(media["path"]).read_bytes() == samples.mp3() and media["mime_type"] == "audio/mpeg"
 
 
-@pytest.mark.parametrize("outcome, reason", [
-    ("content_policy", "[content_policy] wavespeed: content policy: The prompt was flagged as sensitive content"),
-    ("error", "[job_failed] wavespeed: Internal error: inference failed on the worker"),
-])
+@pytest.mark.parametrize(
+    "outcome, reason",
+    [
+        (
+            "content_policy",
+            "[content_policy] wavespeed: content policy: The prompt was flagged as sensitive content",
+        ),
+        ("error", "[job_failed] wavespeed: Internal error: inference failed on the worker"),
+    ],
+)
 async def test_a_failed_speech_job_is_an_error_with_the_providers_reason(connect, hub_env, fakes, outcome,
                                                                                    reason):
     fakes["wavespeed"].state["outcome"] = outcome
@@ -164,7 +206,9 @@ async def test_a_failed_speech_job_is_an_error_with_the_providers_reason(connect
 
 async def test_a_refused_submit_is_the_providers_error_and_no_job_runs_on(connect, hub_env, fakes):
     fake = fakes["wavespeed"]
-    fake.inject(r"^/api/v3/minimax/", status=401, body={"code": 401, "message": "Invalid API key", "data": None})
+    fake.inject(
+        r"^/api/v3/minimax/", status=401, body={"code": 401, "message": "Invalid API key", "data": None}
+    )
     async with connect(hub_env("wavespeed", **FAST)) as client:
         result = await speak(client, text="Hi.", model="wavespeed/minimax/speech-02")
         jobs = await client.call_tool("list_jobs", {})
@@ -179,7 +223,9 @@ async def test_cancelling_the_call_cancels_the_job_on_the_hub(connect, hub_env, 
     fake.state["hold"] = True
     async with connect(hub_env("wavespeed", **FAST)) as client:
         async with anyio.create_task_group() as tg:
-            tg.start_soon(lambda: speak(client, text="Stop me.", model="wavespeed/minimax/speech-02", wait_seconds=60))
+            tg.start_soon(
+                lambda: speak(client, text="Stop me.", model="wavespeed/minimax/speech-02", wait_seconds=60)
+            )
             for _ in range(250):  # cancel once the prediction exists at the provider
                 if fake.calls(r"^/api/v3/predictions/", "GET"):
                     break

@@ -58,13 +58,18 @@ async def test_the_default_voice_and_language_detection_are_sent_when_none_is_gi
     ("pcm", {"codec": "pcm", "sample_rate": 24000}, "audio/pcm", ".pcm", 0.5),
     ("ulaw", {"codec": "mulaw", "sample_rate": 8000}, "audio/basic", ".ulaw", 0.5),
 ])
-async def test_each_xai_format_is_saved_with_its_type_and_duration(connect, hub_env, fakes, fmt, codec, mime, suffix,
-                                                                  duration):
+async def test_each_xai_format_is_saved_with_its_type_and_duration(
+    connect, hub_env, fakes, fmt, codec, mime, suffix, duration
+):
     result = await speak(connect, hub_env("xai"), text="x" * 50, format=fmt)
     assert not result.is_error, result.content[0].text
     assert only_body(fakes["xai"]).json()["output_format"] == codec
     audio = result.structured_content["audio"]
-    assert (audio["mime_type"], Path(audio["path"]).suffix, audio["duration_seconds"]) == (mime, suffix, duration)
+    assert (audio["mime_type"], Path(audio["path"]).suffix, audio["duration_seconds"]) == (
+        mime,
+        suffix,
+        duration,
+    )
     assert Path(audio["path"]).read_bytes() == fakes["xai"].state["speech_audio"]
 
 
@@ -83,8 +88,13 @@ async def test_what_xai_cannot_do_is_refused_before_any_call(connect, hub_env, f
     assert fakes["xai"].calls("/v1/tts") == []
 
 
-async def test_an_xai_rejection_is_a_bad_request_and_a_missing_key_names_the_variable(connect, hub_env, fakes):
+async def test_an_xai_rejection_is_a_bad_request_and_a_missing_key_names_the_variable(
+    connect, hub_env, fakes
+):
     result = await speak(connect, hub_env("xai"), text="Hi", voice="nobody")
-    assert result.content[0].text.startswith("[provider_bad_request]") and "unknown voice" in result.content[0].text
+    assert (
+        result.content[0].text.startswith("[provider_bad_request]")
+        and "unknown voice" in result.content[0].text
+    )
     result = await speak(connect, hub_env(), text="Hi")
     assert result.content[0].text.startswith("[missing_api_key]") and "XAI_API_KEY" in result.content[0].text

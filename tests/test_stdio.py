@@ -58,15 +58,34 @@ async def test_installed_command_speaks_the_handshake_generation(workdir, hub_en
 def test_stdout_carries_only_protocol_messages(workdir, hub_env):
     """Raw JSON-RPC over the pipe: every stdout line must parse as a JSON-RPC message."""
     requests = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "raw", "version": "0"},
+            },
+        },
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
-        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_models", "arguments": {
-            "capability": "nonsense"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 3,
+            "method": "tools/call",
+            "params": {"name": "list_models", "arguments": {"capability": "nonsense"}},
+        },
     ]
-    proc = subprocess.Popen([hub_command(), "--log-level", "DEBUG"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=child_env(workdir, hub_env()), cwd=workdir)
+    proc = subprocess.Popen(
+        [hub_command(), "--log-level", "DEBUG"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(workdir, hub_env()),
+        cwd=workdir,
+    )
     try:
         proc.stdin.write("".join(json.dumps(r) + "\n" for r in requests))
         proc.stdin.flush()

@@ -97,7 +97,9 @@ async def test_an_unusable_state_dir_says_so_once_and_job_tools_answer_storage_e
         listed = await client.call_tool("list_jobs", {})
         models = await client.call_tool("list_models", {})
     for result in (started, listed):
-        assert result.is_error and result.content[0].text.startswith("[storage_error]"), result.content[0].text
+        assert result.is_error and result.content[0].text.startswith("[storage_error]"), result.content[
+            0
+        ].text
         assert "AI_HUB_STATE_DIR" in result.content[0].text
     assert fakes["fal"].requests == [] and not models.is_error
     problems = [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -33,14 +33,21 @@ def only_request(fake):
 
 
 @pytest.mark.parametrize("stream", [True, False])
-async def test_the_exact_request_with_thinking_images_and_the_parsed_answer(connect, hub_env, fakes, workdir, stream):
+async def test_the_exact_request_with_thinking_images_and_the_parsed_answer(
+    connect, hub_env, fakes, workdir, stream
+):
     fake = fakes["anthropic"]
     fake.state["text"] = {"reply": REPLY}
     (workdir / "photo.jpg").write_bytes(jpeg())
     result = await generate(
-        connect, hub_env("anthropic"), model="anthropic/claude-opus-4-6", system="Be brief.", reasoning="medium",
+        connect,
+        hub_env("anthropic"),
+        model="anthropic/claude-opus-4-6",
+        system="Be brief.",
+        reasoning="medium",
         messages=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
-        prompt="What is this?", images=["photo.jpg", "https://images.example/moon.png"],
+        prompt="What is this?",
+        images=["photo.jpg", "https://images.example/moon.png"],
         provider_options={"stream": stream, "top_k": 5},
     )
     request = only_request(fake)
@@ -69,7 +76,11 @@ async def test_the_exact_request_with_thinking_images_and_the_parsed_answer(conn
     assert out["text"] == REPLY  # the thinking text is not mixed in
     assert out["finish_reason"] == "stop"
     # input counts cache reads too; thinking is part of the output but not reported apart
-    assert out["usage"] == {"input_tokens": 28, "output_tokens": PIECES + THINKING_PIECES, "reasoning_tokens": None}
+    assert out["usage"] == {
+        "input_tokens": 28,
+        "output_tokens": PIECES + THINKING_PIECES,
+        "reasoning_tokens": None,
+    }
     assert out["cost_usd"] == pytest.approx((28 * 5.0 + (PIECES + THINKING_PIECES) * 25.0) / 1e6)
     assert out["model"] == "anthropic/claude-opus-4-6" and out["provider"] == "anthropic"
 
@@ -81,7 +92,11 @@ async def test_max_tokens_is_always_sent_from_the_catalog_default(connect, hub_e
     assert only_request(fakes["anthropic"]).json() == {
         "model": "claude-haiku-4-5-20251001", "max_tokens": 8192, "stream": True, "temperature": 0.3,
         "messages": [{"role": "user", "content": "Tides?"}]}
-    assert result.structured_content["usage"] == {"input_tokens": 28, "output_tokens": PIECES, "reasoning_tokens": 0}
+    assert result.structured_content["usage"] == {
+        "input_tokens": 28,
+        "output_tokens": PIECES,
+        "reasoning_tokens": 0,
+    }
 
 
 @pytest.mark.parametrize(("max_tokens", "reasoning", "sent_max", "budget"), [
@@ -90,10 +105,17 @@ async def test_max_tokens_is_always_sent_from_the_catalog_default(connect, hub_e
     (0, "high", 32768, 24576),        # default 8192 + 24576
     (24576, "high", 49152, 24576),    # a budget equal to max_tokens does not fit either
 ])
-async def test_the_thinking_budget_always_fits_below_max_tokens(connect, hub_env, fakes, max_tokens, reasoning,
-                                                               sent_max, budget):
-    result = await generate(connect, hub_env("anthropic"), model="anthropic/claude-sonnet-4-6", prompt="Think",
-                            max_tokens=max_tokens, reasoning=reasoning)
+async def test_the_thinking_budget_always_fits_below_max_tokens(
+    connect, hub_env, fakes, max_tokens, reasoning, sent_max, budget
+):
+    result = await generate(
+        connect,
+        hub_env("anthropic"),
+        model="anthropic/claude-sonnet-4-6",
+        prompt="Think",
+        max_tokens=max_tokens,
+        reasoning=reasoning,
+    )
     body = only_request(fakes["anthropic"]).json()
     assert (body["max_tokens"], body["thinking"]) == (sent_max, {"type": "enabled", "budget_tokens": budget})
     assert not result.is_error  # the fake rejects a budget >= max_tokens like the real API
@@ -101,8 +123,14 @@ async def test_the_thinking_budget_always_fits_below_max_tokens(connect, hub_env
 
 @pytest.mark.parametrize(("ceiling", "expected"), [(10000, (10000, 8976)), (1500, None)])
 def test_a_small_model_ceiling_shrinks_the_budget_or_refuses(ceiling, expected):
-    entry = ModelEntry(id="claude-small", capabilities=["text"], max_output_tokens=ceiling, default_max_tokens=1000,
-                       features=["reasoning"], reasoning_style="budget")
+    entry = ModelEntry(
+        id="claude-small",
+        capabilities=["text"],
+        max_output_tokens=ceiling,
+        default_max_tokens=1000,
+        features=["reasoning"],
+        reasoning_style="budget",
+    )
     request = TextRequest(messages=[Message("user", "hi")], reasoning="high")
     resolved = Resolved("anthropic", "claude-small", entry)
     if expected is None:
@@ -146,7 +174,9 @@ async def test_stop_reason_refusal_is_content_policy(connect, hub_env, fakes, st
     fakes["anthropic"].state["text"] = {"reply": "I won't", "refuse": "yes"}
     result = await generate(connect, hub_env("anthropic"), model="anthropic/claude-opus-4-6", prompt="bad",
                             provider_options={"stream": stream})
-    assert result.content[0].text.startswith("[content_policy] Claude declined to answer (stop_reason refusal)")
+    assert result.content[0].text.startswith(
+        "[content_policy] Claude declined to answer (stop_reason refusal)"
+    )
 
 
 def anthropic_body(type_, message):
@@ -154,16 +184,46 @@ def anthropic_body(type_, message):
 
 
 ERRORS = [
-    (400, anthropic_body("invalid_request_error", "messages: text content blocks must be non-empty"), {},
-     "[provider_bad_request] messages: text content blocks must be non-empty (anthropic, HTTP 400)"),
-    (401, anthropic_body("authentication_error", "invalid x-api-key"), {}, "[provider_auth] invalid x-api-key"),
-    (403, anthropic_body("permission_error", "Your API key does not have permission to use the specified resource."),
-     {}, "[provider_auth] Your API key does not have permission"),
-    (429, anthropic_body("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
-     {"retry-after": "45"}, "[provider_rate_limited] Number of request tokens has exceeded"),
-    (500, anthropic_body("api_error", "Internal server error"), {"retry-after": "0"},
-     "[provider_unavailable] Internal server error"),
-    (529, anthropic_body("overloaded_error", "Overloaded"), {"retry-after": "0"}, "[provider_unavailable] Overloaded"),
+    (
+        400,
+        anthropic_body("invalid_request_error", "messages: text content blocks must be non-empty"),
+        {},
+        "[provider_bad_request] messages: text content blocks must be non-empty (anthropic, HTTP 400)",
+    ),
+    (
+        401,
+        anthropic_body("authentication_error", "invalid x-api-key"),
+        {},
+        "[provider_auth] invalid x-api-key",
+    ),
+    (
+        403,
+        anthropic_body(
+            "permission_error", "Your API key does not have permission to use the specified resource."
+        ),
+        {},
+        "[provider_auth] Your API key does not have permission",
+    ),
+    (
+        429,
+        anthropic_body(
+            "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"
+        ),
+        {"retry-after": "45"},
+        "[provider_rate_limited] Number of request tokens has exceeded",
+    ),
+    (
+        500,
+        anthropic_body("api_error", "Internal server error"),
+        {"retry-after": "0"},
+        "[provider_unavailable] Internal server error",
+    ),
+    (
+        529,
+        anthropic_body("overloaded_error", "Overloaded"),
+        {"retry-after": "0"},
+        "[provider_unavailable] Overloaded",
+    ),
 ]
 
 
@@ -179,7 +239,8 @@ async def test_a_bad_request_from_the_real_validator_names_the_problem(connect, 
     result = await generate(connect, hub_env("anthropic"), model="anthropic/claude-opus-4-6", prompt="hi",
                             provider_options={"thinking": {"type": "enabled", "budget_tokens": 500}})
     assert result.content[0].text.startswith(
-        "[provider_bad_request] thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
+        "[provider_bad_request] thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+    )
 
 
 async def test_an_error_event_mid_stream_maps_by_its_type(connect, hub_env, fakes):

@@ -48,15 +48,22 @@ async def test_the_exact_request_and_the_parsed_answer(connect, hub_env, fakes, 
         "contents": [
             {"role": "user", "parts": [{"text": "Hi"}]},
             {"role": "model", "parts": [{"text": "Hello!"}]},
-            {"role": "user", "parts": [
-                {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png()).decode()}},
-                {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png(4, 4)).decode()}},
-                {"text": "What are these?"},
-            ]},
+            {
+                "role": "user",
+                "parts": [
+                    {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png()).decode()}},
+                    {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(png(4, 4)).decode()}},
+                    {"text": "What are these?"},
+                ],
+            },
         ],
         "systemInstruction": {"parts": [{"text": "Be brief."}]},
-        "generationConfig": {"maxOutputTokens": 800, "temperature": 0.4, "thinkingConfig": {"thinkingBudget": 8192},
-                             "topK": 40},
+        "generationConfig": {
+            "maxOutputTokens": 800,
+            "temperature": 0.4,
+            "thinkingConfig": {"thinkingBudget": 8192},
+            "topK": 40,
+        },
     }
     out = result.structured_content
     assert out["text"] == REPLY  # thought parts are not mixed in
@@ -73,8 +80,9 @@ async def test_the_exact_request_and_the_parsed_answer(connect, hub_env, fakes, 
     ("gemini/gemini-2.5-pro", "high", {"thinkingBudget": 24576}),
     ("gemini/gemini-2.5-flash-lite", "low", {"thinkingBudget": 1024}),
 ])
-async def test_reasoning_maps_to_the_thinking_config_of_the_generation(connect, hub_env, fakes, model, reasoning,
-                                                                       config):
+async def test_reasoning_maps_to_the_thinking_config_of_the_generation(
+    connect, hub_env, fakes, model, reasoning, config
+):
     result = await generate(connect, hub_env("gemini"), model=model, prompt="Think", reasoning=reasoning)
     assert only_request(fakes["gemini"]).json()["generationConfig"] == {"thinkingConfig": config}
     assert not result.is_error
@@ -89,22 +97,44 @@ async def test_reasoning_off_sends_no_generation_config(connect, hub_env, fakes)
 @pytest.mark.parametrize("stream", [True, False])
 async def test_web_search_adds_google_search_and_returns_grounding_sources(connect, hub_env, fakes, stream):
     fakes["gemini"].state["text"] = {"reply": REPLY}
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-3-flash-preview", prompt="Why tides?",
-                            web_search=True, provider_options={"stream": stream})
+    result = await generate(
+        connect,
+        hub_env("gemini"),
+        model="gemini/gemini-3-flash-preview",
+        prompt="Why tides?",
+        web_search=True,
+        provider_options={"stream": stream},
+    )
     assert only_request(fakes["gemini"]).json()["tools"] == [{"googleSearch": {}}]
     out = result.structured_content
     assert out["citations"] == [
-        {"url": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/tides", "title": "tides.example"},
-        {"url": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/moon", "title": "moon.example"}]
+        {
+            "url": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/tides",
+            "title": "tides.example",
+        },
+        {
+            "url": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/moon",
+            "title": "moon.example",
+        },
+    ]
     assert out["usage"]["input_tokens"] == 17 + 40  # the search's tool-use prompt tokens are billed as input
 
 
 @pytest.mark.parametrize("stream", [True, False])
 async def test_max_output_tokens_is_finish_length(connect, hub_env, fakes, stream):
     fakes["gemini"].state["text"] = {"reply": REPLY}
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="x", max_tokens=2,
-                            provider_options={"stream": stream})
-    assert (result.structured_content["text"], result.structured_content["finish_reason"]) == ("Tides come", "length")
+    result = await generate(
+        connect,
+        hub_env("gemini"),
+        model="gemini/gemini-2.5-flash",
+        prompt="x",
+        max_tokens=2,
+        provider_options={"stream": stream},
+    )
+    assert (result.structured_content["text"], result.structured_content["finish_reason"]) == (
+        "Tides come",
+        "length",
+    )
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -112,7 +142,9 @@ async def test_a_blocked_prompt_is_content_policy(connect, hub_env, fakes, strea
     fakes["gemini"].state["text"] = {"block": "PROHIBITED_CONTENT"}
     result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="bad",
                             provider_options={"stream": stream})
-    assert result.content[0].text.startswith("[content_policy] Gemini blocked the prompt (PROHIBITED_CONTENT)")
+    assert result.content[0].text.startswith(
+        "[content_policy] Gemini blocked the prompt (PROHIBITED_CONTENT)"
+    )
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -133,7 +165,9 @@ async def test_a_recitation_stop_after_some_text_keeps_the_text(connect, hub_env
 @pytest.mark.parametrize("url", ["/cdn/missing.png", "http://127.0.0.1:9/unreachable.png"])
 async def test_an_image_url_that_cannot_be_fetched_is_invalid_argument(connect, hub_env, fakes, url):
     image = fakes["gemini"].url(url) if url.startswith("/") else url
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="x", images=[image])
+    result = await generate(
+        connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="x", images=[image]
+    )
     assert result.content[0].text.startswith("[invalid_argument] could not fetch")
     assert fakes["gemini"].calls("GenerateContent") == []
 
@@ -143,19 +177,50 @@ def gemini_body(code, status, message, details=None):
 
 
 ERRORS = [
-    (400, gemini_body(400, "INVALID_ARGUMENT", "Unable to submit request because it has an empty text parameter."),
-     {}, "[provider_bad_request] Unable to submit request because it has an empty text parameter. (gemini, HTTP 400)"),
-    (400, gemini_body(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."), {},
-     "[provider_auth] API key not valid"),
-    (403, gemini_body(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers."), {},
-     "[provider_auth] Method doesn't allow unregistered callers."),
-    (429, gemini_body(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", [
-        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}]), {},
-     "[provider_rate_limited] You exceeded your current quota."),
-    (500, gemini_body(500, "INTERNAL", "An internal error has occurred."), {"retry-after": "0"},
-     "[provider_unavailable] An internal error has occurred."),
-    (503, gemini_body(503, "UNAVAILABLE", "The model is overloaded. Please try again later."), {"retry-after": "0"},
-     "[provider_unavailable] The model is overloaded."),
+    (
+        400,
+        gemini_body(
+            400, "INVALID_ARGUMENT", "Unable to submit request because it has an empty text parameter."
+        ),
+        {},
+        ("[provider_bad_request] Unable to submit request because it has an empty text parameter. "
+         "(gemini, HTTP 400)"),
+    ),
+    (
+        400,
+        gemini_body(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+        {},
+        "[provider_auth] API key not valid",
+    ),
+    (
+        403,
+        gemini_body(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers."),
+        {},
+        "[provider_auth] Method doesn't allow unregistered callers.",
+    ),
+    (
+        429,
+        gemini_body(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "You exceeded your current quota.",
+            [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}],
+        ),
+        {},
+        "[provider_rate_limited] You exceeded your current quota.",
+    ),
+    (
+        500,
+        gemini_body(500, "INTERNAL", "An internal error has occurred."),
+        {"retry-after": "0"},
+        "[provider_unavailable] An internal error has occurred.",
+    ),
+    (
+        503,
+        gemini_body(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+        {"retry-after": "0"},
+        "[provider_unavailable] The model is overloaded.",
+    ),
 ]
 
 

@@ -33,9 +33,15 @@ async def test_chat_sends_the_exact_request_and_parses_the_answer(connect, hub_e
     fake.state["text"] = {"reply": REPLY}
     (workdir / "chart.png").write_bytes(png())
     result = await generate(
-        connect, hub_env("openai"), model="openai/gpt-5.2", system="Be brief.", max_tokens=500, reasoning="high",
+        connect,
+        hub_env("openai"),
+        model="openai/gpt-5.2",
+        system="Be brief.",
+        max_tokens=500,
+        reasoning="high",
         messages=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
-        prompt="Why are there tides?", images=["chart.png", "https://images.example/moon.jpg"],
+        prompt="Why are there tides?",
+        images=["chart.png", "https://images.example/moon.jpg"],
         provider_options={"stream": stream},
     )
     request = only_request(fake, "/v1/chat/completions")
@@ -48,11 +54,17 @@ async def test_chat_sends_the_exact_request_and_parses_the_answer(connect, hub_e
             {"role": "system", "content": "Be brief."},
             {"role": "user", "content": "Hi"},
             {"role": "assistant", "content": "Hello!"},
-            {"role": "user", "content": [
-                {"type": "text", "text": "Why are there tides?"},
-                {"type": "image_url", "image_url": {"url": "data:image/png;base64," + base64.b64encode(png()).decode()}},
-                {"type": "image_url", "image_url": {"url": "https://images.example/moon.jpg"}},
-            ]},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "Why are there tides?"},
+                    {
+                        "type": "image_url",
+                        "image_url": {"url": "data:image/png;base64," + base64.b64encode(png()).decode()},
+                    },
+                    {"type": "image_url", "image_url": {"url": "https://images.example/moon.jpg"}},
+                ],
+            },
         ],
         "max_completion_tokens": 500,
         "reasoning_effort": "high",
@@ -84,8 +96,14 @@ async def test_a_plain_chat_response_is_parsed_too(connect, hub_env, fakes):
 
 
 async def test_a_null_provider_option_removes_a_field_the_hub_sends(connect, hub_env, fakes):
-    result = await generate(connect, hub_env("openai"), model="openai/gpt-4.1", prompt="x", web_search=True,
-                            provider_options={"store": None, "tools": [{"type": "web_search", "search_context_size": "high"}]})
+    result = await generate(
+        connect,
+        hub_env("openai"),
+        model="openai/gpt-4.1",
+        prompt="x",
+        web_search=True,
+        provider_options={"store": None, "tools": [{"type": "web_search", "search_context_size": "high"}]},
+    )
     body = only_request(fakes["openai"], "/v1/responses").json()
     assert "store" not in body and body["tools"] == [{"type": "web_search", "search_context_size": "high"}]
     assert not result.is_error
@@ -149,7 +167,9 @@ async def test_responses_only_models_go_to_the_responses_api(connect, hub_env, f
     assert result.structured_content["text"] == "Tides come from"
 
 
-@pytest.mark.parametrize(("web_search", "stream"), [(False, True), (False, False), (True, True), (True, False)])
+@pytest.mark.parametrize(
+    ("web_search", "stream"), [(False, True), (False, False), (True, True), (True, False)]
+)
 async def test_a_refusal_is_a_content_policy_error(connect, hub_env, fakes, web_search, stream):
     fakes["openai"].state["text"] = {"refuse": "I can't help with that."}
     result = await generate(connect, hub_env("openai"), model="openai/gpt-5.2", prompt="something bad",
@@ -176,26 +196,70 @@ def openai_body(message, type_, code=None, param=None):
 
 
 ERRORS = [
-    (400, openai_body("Unsupported value: 'temperature' does not support 0.2 with this model.",
-                      "invalid_request_error", "unsupported_value", "temperature"), {},
-     "[provider_bad_request] Unsupported value: 'temperature' does not support 0.2 with this model. (openai, HTTP 400)"),
-    (403, openai_body("Project `proj_x` does not have access to model `gpt-5.2`", "invalid_request_error",
-                      "model_not_found"), {}, "[provider_auth] Project `proj_x` does not have access"),
-    (429, openai_body("Rate limit reached for gpt-5.2 on tokens per min (TPM): Limit 30000, Used 30000.",
-                      "tokens", "rate_limit_exceeded"), {"retry-after": "30"},
-     "[provider_rate_limited] Rate limit reached for gpt-5.2"),
-    (500, openai_body("The server had an error while processing your request. Sorry about that!", "server_error"),
-     {"retry-after": "0"}, "[provider_unavailable] The server had an error"),
-    (503, openai_body("The engine is currently overloaded, please try again later", "server_error"),
-     {"retry-after": "0"}, "[provider_unavailable] The engine is currently overloaded"),
-    (400, openai_body("Your request was rejected as a result of our safety system.", "invalid_request_error",
-                      "content_policy_violation"), {}, "[content_policy] Your request was rejected"),
+    (
+        400,
+        openai_body(
+            "Unsupported value: 'temperature' does not support 0.2 with this model.",
+            "invalid_request_error",
+            "unsupported_value",
+            "temperature",
+        ),
+        {},
+        ("[provider_bad_request] Unsupported value: 'temperature' does not support 0.2 with this model. "
+         "(openai, HTTP 400)"),
+    ),
+    (
+        403,
+        openai_body(
+            "Project `proj_x` does not have access to model `gpt-5.2`",
+            "invalid_request_error",
+            "model_not_found",
+        ),
+        {},
+        "[provider_auth] Project `proj_x` does not have access",
+    ),
+    (
+        429,
+        openai_body(
+            "Rate limit reached for gpt-5.2 on tokens per min (TPM): Limit 30000, Used 30000.",
+            "tokens",
+            "rate_limit_exceeded",
+        ),
+        {"retry-after": "30"},
+        "[provider_rate_limited] Rate limit reached for gpt-5.2",
+    ),
+    (
+        500,
+        openai_body(
+            "The server had an error while processing your request. Sorry about that!", "server_error"
+        ),
+        {"retry-after": "0"},
+        "[provider_unavailable] The server had an error",
+    ),
+    (
+        503,
+        openai_body("The engine is currently overloaded, please try again later", "server_error"),
+        {"retry-after": "0"},
+        "[provider_unavailable] The engine is currently overloaded",
+    ),
+    (
+        400,
+        openai_body(
+            "Your request was rejected as a result of our safety system.",
+            "invalid_request_error",
+            "content_policy_violation",
+        ),
+        {},
+        "[content_policy] Your request was rejected",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("status", "body", "headers", "expected"), ERRORS)
 @pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/responses"])
-async def test_error_bodies_map_to_contract_codes(connect, hub_env, fakes, status, body, headers, expected, path):
+async def test_error_bodies_map_to_contract_codes(
+    connect, hub_env, fakes, status, body, headers, expected, path
+):
     fakes["openai"].inject(path, status=status, body=body, headers=headers, times=3)
     result = await generate(connect, hub_env("openai"), model="openai/gpt-5.2", prompt="hi",
                             web_search=path.endswith("responses"))
@@ -215,7 +279,9 @@ async def test_a_wrong_key_is_provider_auth_and_never_echoed(connect, hub_env, f
 @pytest.mark.parametrize("web_search", [False, True])
 async def test_an_error_in_the_middle_of_the_stream_is_reported(connect, hub_env, fakes, web_search):
     fakes["openai"].state["text"] = {"reply": REPLY, "error_after": 2}
-    result = await generate(connect, hub_env("openai"), model="openai/gpt-5.2", prompt="hi", web_search=web_search)
+    result = await generate(
+        connect, hub_env("openai"), model="openai/gpt-5.2", prompt="hi", web_search=web_search
+    )
     text = result.content[0].text
     assert text.startswith("[provider_unavailable]") and "reported mid-stream" in text
     assert "HTTP" not in text.split(".")[0]
@@ -225,7 +291,9 @@ async def test_a_rate_limit_error_mid_stream_keeps_its_code(connect, hub_env, fa
     fakes["openai"].state["text"] = {"reply": REPLY, "error_after": 1, "error": {
         "message": "Rate limit reached", "type": "tokens", "code": "rate_limit_exceeded", "param": None}}
     result = await generate(connect, hub_env("openai"), model="openai/gpt-4.1", prompt="hi")
-    assert result.content[0].text.startswith("[provider_rate_limited] Rate limit reached (reported mid-stream)")
+    assert result.content[0].text.startswith(
+        "[provider_rate_limited] Rate limit reached (reported mid-stream)"
+    )
 
 
 @pytest.mark.parametrize("stream", [True, False])

@@ -29,15 +29,30 @@ async def test_chat_request_and_answer_with_togethers_quirks(connect, hub_env, f
     fake = fakes["together"]
     fake.state["text"] = {"reply": REPLY, "thinking": THINKING, "think": True}
     result = await generate(
-        connect, hub_env("together"), model="together/deepseek-ai/DeepSeek-R1", system="Be brief.", prompt="Hi",
-        messages=[{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hey"}], max_tokens=256,
-        temperature=0.6, provider_options={"stream": stream, "repetition_penalty": 1.1},
+        connect,
+        hub_env("together"),
+        model="together/deepseek-ai/DeepSeek-R1",
+        system="Be brief.",
+        prompt="Hi",
+        messages=[{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hey"}],
+        max_tokens=256,
+        temperature=0.6,
+        provider_options={"stream": stream, "repetition_penalty": 1.1},
     )
     request = only_request(fake)
     assert request.headers["authorization"] == f"Bearer {fake.key}"
-    expected = {"model": "deepseek-ai/DeepSeek-R1", "max_tokens": 256, "temperature": 0.6, "repetition_penalty": 1.1,
-                "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello"},
-                             {"role": "assistant", "content": "Hey"}, {"role": "user", "content": "Hi"}]}
+    expected = {
+        "model": "deepseek-ai/DeepSeek-R1",
+        "max_tokens": 256,
+        "temperature": 0.6,
+        "repetition_penalty": 1.1,
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Hello"},
+            {"role": "assistant", "content": "Hey"},
+            {"role": "user", "content": "Hi"},
+        ],
+    }
     assert request.json() == ({**expected, "stream": True} if stream else expected)  # never stream_options
     out = result.structured_content
     assert out["text"] == REPLY and THINKING not in result.content[0].text
@@ -48,7 +63,9 @@ async def test_chat_request_and_answer_with_togethers_quirks(connect, hub_env, f
 
 
 @pytest.mark.parametrize("stream", [True, False])
-async def test_a_model_outside_the_catalog_gets_reasoning_and_images_and_no_price(connect, hub_env, fakes, stream):
+async def test_a_model_outside_the_catalog_gets_reasoning_and_images_and_no_price(
+    connect, hub_env, fakes, stream
+):
     fakes["together"].state["text"] = {"reply": REPLY, "thinking": THINKING}
     result = await generate(connect, hub_env("together"), model="together/Qwen/Qwen3-VL-235B-A22B-Thinking",
                             prompt="Hi", reasoning="low", max_tokens=64, images=["https://images.example/cat.jpg"],
@@ -76,7 +93,10 @@ async def test_max_tokens_stop_is_finish_length(connect, hub_env, fakes):
     fakes["together"].state["text"] = {"reply": REPLY}
     result = await generate(connect, hub_env("together"), model="together/openai/gpt-oss-20b", prompt="x",
                             max_tokens=2)
-    assert (result.structured_content["text"], result.structured_content["finish_reason"]) == ("Open weights", "length")
+    assert (result.structured_content["text"], result.structured_content["finish_reason"]) == (
+        "Open weights",
+        "length",
+    )
 
 
 def together_body(message, type_, code=None):
@@ -84,14 +104,37 @@ def together_body(message, type_, code=None):
 
 
 ERRORS = [
-    (400, together_body("Input validation error: `max_tokens` must be less than 32769", "invalid_request_error"), {},
-     "[provider_bad_request] Input validation error: `max_tokens` must be less than 32769 (together, HTTP 400)"),
-    (401, together_body("Invalid API key provided. You can find your API key at https://api.together.xyz/settings/api-keys.",
-                        "invalid_request_error", "invalid_api_key"), {}, "[provider_auth] Invalid API key provided"),
-    (429, together_body("You are on tier Free, which offers 60 queries per minute.", "rate_limit"),
-     {"retry-after": "30"}, "[provider_rate_limited] You are on tier Free"),
-    (503, together_body("The server is overloaded or not ready yet.", "server_error"), {"retry-after": "0"},
-     "[provider_unavailable] The server is overloaded or not ready yet."),
+    (
+        400,
+        together_body(
+            "Input validation error: `max_tokens` must be less than 32769", "invalid_request_error"
+        ),
+        {},
+        ("[provider_bad_request] Input validation error: `max_tokens` must be less than 32769 "
+         "(together, HTTP 400)"),
+    ),
+    (
+        401,
+        together_body(
+            "Invalid API key provided. You can find your API key at https://api.together.xyz/settings/api-keys.",
+            "invalid_request_error",
+            "invalid_api_key",
+        ),
+        {},
+        "[provider_auth] Invalid API key provided",
+    ),
+    (
+        429,
+        together_body("You are on tier Free, which offers 60 queries per minute.", "rate_limit"),
+        {"retry-after": "30"},
+        "[provider_rate_limited] You are on tier Free",
+    ),
+    (
+        503,
+        together_body("The server is overloaded or not ready yet.", "server_error"),
+        {"retry-after": "0"},
+        "[provider_unavailable] The server is overloaded or not ready yet.",
+    ),
 ]
 
 

@@ -102,7 +102,9 @@ async def test_cancelling_an_anthropic_stream_closes_it_too(connect, hub_env, fa
 
     async with connect(hub_env("anthropic")) as client:
         async with anyio.create_task_group() as tg:
-            tg.start_soon(lambda: generate(client, on_progress, prompt="go", model="anthropic/claude-opus-4-6"))
+            tg.start_soon(
+                lambda: generate(client, on_progress, prompt="go", model="anthropic/claude-opus-4-6")
+            )
             with anyio.fail_after(15):
                 await first_progress.wait()
             tg.cancel_scope.cancel()
@@ -132,26 +134,34 @@ async def test_an_image_inside_an_added_input_dir_is_accepted(connect, hub_env, 
     shared.mkdir()
     (shared / "cat.png").write_bytes(png())
     async with connect(hub_env("openai", AI_HUB_INPUT_DIRS=str(shared))) as client:
-        result = await generate(client, prompt="describe", model="openai/gpt-5.2", images=[str(shared / "cat.png")])
+        result = await generate(
+            client, prompt="describe", model="openai/gpt-5.2", images=[str(shared / "cat.png")]
+        )
     assert not result.is_error
     part = fakes["openai"].requests[-1].json()["messages"][-1]["content"][1]
     assert part["image_url"]["url"].startswith("data:image/png;base64,")
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ({}, "nothing to answer"),
-    ({"prompt": "   "}, "nothing to answer"),
-    ({"messages": [{"role": "system", "content": "be terse"}]}, "Put system instructions in the system parameter"),
-    ({"messages": [{"role": "user", "content": ""}]}, "messages[0].content"),
-    ({"messages": ["just a string"]}, "messages[0] must be an object"),
-    ({"prompt": "hi", "temperature": 3}, "temperature 3"),
-    ({"prompt": "hi", "temperature": -0.5}, "temperature -0.5"),
-    ({"prompt": "hi", "max_tokens": -5}, "max_tokens"),
-    ({"prompt": "hi", "reasoning": "extreme"}, "reasoning 'extreme'"),
-    ({"prompt": "hi", "provider_options": {"stream": "no"}}, "provider_options.stream"),
-    ({"prompt": "hi", "images": ["missing.png"]}, "does not exist"),
-    ({"prompt": "hi", "images": ["ftp://host/cat.png"]}, "unsupported image"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({}, "nothing to answer"),
+        ({"prompt": "   "}, "nothing to answer"),
+        (
+            {"messages": [{"role": "system", "content": "be terse"}]},
+            "Put system instructions in the system parameter",
+        ),
+        ({"messages": [{"role": "user", "content": ""}]}, "messages[0].content"),
+        ({"messages": ["just a string"]}, "messages[0] must be an object"),
+        ({"prompt": "hi", "temperature": 3}, "temperature 3"),
+        ({"prompt": "hi", "temperature": -0.5}, "temperature -0.5"),
+        ({"prompt": "hi", "max_tokens": -5}, "max_tokens"),
+        ({"prompt": "hi", "reasoning": "extreme"}, "reasoning 'extreme'"),
+        ({"prompt": "hi", "provider_options": {"stream": "no"}}, "provider_options.stream"),
+        ({"prompt": "hi", "images": ["missing.png"]}, "does not exist"),
+        ({"prompt": "hi", "images": ["ftp://host/cat.png"]}, "unsupported image"),
+    ],
+)
 async def test_bad_arguments_are_invalid_argument_errors(connect, hub_env, fakes, args, expected):
     async with connect(hub_env("openai")) as client:
         result = await generate(client, model="openai/gpt-5.2", **args)
@@ -169,7 +179,9 @@ async def test_bad_arguments_are_invalid_argument_errors(connect, hub_env, fakes
     ("openai/gpt-image-1.5", {}, "does not do text"),
     ("fal/some-lab/some-llm", {}, "fal does not offer text"),
 ])
-async def test_features_a_model_lacks_are_unsupported_capability(connect, hub_env, fakes, model, args, expected):
+async def test_features_a_model_lacks_are_unsupported_capability(
+    connect, hub_env, fakes, model, args, expected
+):
     async with connect(hub_env("openai", "together", "xai")) as client:
         result = await generate(client, prompt="hi", model=model, **args)
     assert result.is_error
@@ -181,7 +193,10 @@ async def test_a_missing_key_names_the_variable(connect, hub_env):
     async with connect(hub_env()) as client:
         result = await generate(client, prompt="hi", model="anthropic/claude-opus-4-6")
     assert result.is_error
-    assert result.content[0].text.startswith("[missing_api_key]") and "ANTHROPIC_API_KEY" in result.content[0].text
+    assert (
+        result.content[0].text.startswith("[missing_api_key]")
+        and "ANTHROPIC_API_KEY" in result.content[0].text
+    )
 
 
 async def test_an_unknown_model_suggests_close_ids(connect, hub_env):

@@ -28,12 +28,24 @@ def only_request(fake, path):
 async def test_chat_request_and_answer_without_the_reasoning_content(connect, hub_env, fakes, stream):
     fake = fakes["xai"]
     fake.state["text"] = {"reply": REPLY, "thinking": THINKING}
-    result = await generate(connect, hub_env("xai"), model="xai/grok-3-mini", system="Be brief.", prompt="Hello?",
-                            max_tokens=300, reasoning="medium", provider_options={"stream": stream})
+    result = await generate(
+        connect,
+        hub_env("xai"),
+        model="xai/grok-3-mini",
+        system="Be brief.",
+        prompt="Hello?",
+        max_tokens=300,
+        reasoning="medium",
+        provider_options={"stream": stream},
+    )
     request = only_request(fake, "/v1/chat/completions")
     assert request.headers["authorization"] == f"Bearer {fake.key}"
-    expected = {"model": "grok-3-mini", "max_tokens": 300, "reasoning_effort": "high",
-                "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello?"}]}
+    expected = {
+        "model": "grok-3-mini",
+        "max_tokens": 300,
+        "reasoning_effort": "high",
+        "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello?"}],
+    }
     if stream:
         expected |= {"stream": True, "stream_options": {"include_usage": True}}
     assert request.json() == expected
@@ -91,15 +103,36 @@ async def test_a_wrong_key_400_with_a_string_error_is_provider_auth(connect, hub
 
 
 ERRORS = [
-    (400, {"code": "Client specified an invalid argument",
-           "error": "Argument not supported on this model: reasoning_effort"}, {},
-     "[provider_bad_request] Argument not supported on this model: reasoning_effort (xai, HTTP 400)"),
-    (403, {"code": "The caller does not have permission to execute the specified operation",
-           "error": "Your team does not have access to grok-4."}, {}, "[provider_auth] Your team does not have access"),
-    (429, {"code": "Too many requests", "error": "Your team has exceeded its rate limit."}, {"retry-after": "60"},
-     "[provider_rate_limited] Your team has exceeded its rate limit."),
-    (500, {"code": "Internal error", "error": "Service temporarily unavailable."}, {"retry-after": "0"},
-     "[provider_unavailable] Service temporarily unavailable."),
+    (
+        400,
+        {
+            "code": "Client specified an invalid argument",
+            "error": "Argument not supported on this model: reasoning_effort",
+        },
+        {},
+        "[provider_bad_request] Argument not supported on this model: reasoning_effort (xai, HTTP 400)",
+    ),
+    (
+        403,
+        {
+            "code": "The caller does not have permission to execute the specified operation",
+            "error": "Your team does not have access to grok-4.",
+        },
+        {},
+        "[provider_auth] Your team does not have access",
+    ),
+    (
+        429,
+        {"code": "Too many requests", "error": "Your team has exceeded its rate limit."},
+        {"retry-after": "60"},
+        "[provider_rate_limited] Your team has exceeded its rate limit.",
+    ),
+    (
+        500,
+        {"code": "Internal error", "error": "Service temporarily unavailable."},
+        {"retry-after": "0"},
+        "[provider_unavailable] Service temporarily unavailable.",
+    ),
 ]
 
 

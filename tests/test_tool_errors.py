@@ -28,7 +28,9 @@ async def test_a_bug_gives_internal_error_and_a_redacted_traceback_in_the_log(hu
         async with Client(server) as client:
             result = await client.call_tool("broken", {})
     assert result.is_error
-    assert result.content[0].text == "[internal_error] broken failed unexpectedly (KeyError); see the server log"
+    assert (
+        result.content[0].text == "[internal_error] broken failed unexpectedly (KeyError); see the server log"
+    )
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "mcp_ai_hub.server")
     assert "Traceback" in logged and "in broken" in logged and "KeyError" in logged
     assert key not in logged and key[:12] not in logged

@@ -26,10 +26,17 @@ async def test_diarized_words_become_speaker_segments(connect, hub_env, fakes, w
     [call] = fake.calls("/v1/speech-to-text", "POST")
     assert call.headers["xi-api-key"] == fake.key
     assert call.headers["content-length"] == str(len(call.body))
-    assert call.multipart() == {"model_id": "scribe_v2", "language_code": "en", "diarize": "true",
-                                "timestamps_granularity": "word", "num_speakers": "2", "tag_audio_events": "true",
-                                "keyterms": ["Acme", "Zoë"], "additional_formats": '[{"format": "srt"}]',
-                                "file": ("panel.wav", "audio/wav", samples.wav(0.3, 16000))}
+    assert call.multipart() == {
+        "model_id": "scribe_v2",
+        "language_code": "en",
+        "diarize": "true",
+        "timestamps_granularity": "word",
+        "num_speakers": "2",
+        "tag_audio_events": "true",
+        "keyterms": ["Acme", "Zoë"],
+        "additional_formats": '[{"format": "srt"}]',
+        "file": ("panel.wav", "audio/wav", samples.wav(0.3, 16000)),
+    }
     out = result.structured_content
     assert out == {
         "text": "Hello there. (laughs) How are you?", "language": "en", "duration_seconds": 3.4,

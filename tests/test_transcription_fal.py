@@ -66,10 +66,14 @@ async def test_a_local_file_or_data_uri_is_uploaded_to_fal_storage_and_its_cdn_u
     assert fake.calls(rf"^/queue/fal-ai/whisper/requests/{job.id}$", "GET")
 
     out = result.structured_content
-    assert out == {"text": "hello from the fake whisper", "language": "en",
-                   "duration_seconds": 0.4 if source == "file" else 1.5,  # a local WAV is measured
-                   "segments": [{"start": 0.0, "end": 1.5, "text": "hello from the fake whisper", "speaker": None}],
-                   "model": WHISPER, "provider": "fal"}
+    assert out == {
+        "text": "hello from the fake whisper",
+        "language": "en",
+        "duration_seconds": 0.4 if source == "file" else 1.5,  # a local WAV is measured
+        "segments": [{"start": 0.0, "end": 1.5, "text": "hello from the fake whisper", "speaker": None}],
+        "model": WHISPER,
+        "provider": "fal",
+    }
     assert "[00:00.0-00:01.5] hello from the fake whisper" in result.content[0].text
     values = [v for v, _ in seen]
     assert values == sorted(values) and len(set(values)) == len(values)
@@ -108,7 +112,9 @@ async def test_diarize_asks_for_speakers_and_returns_labelled_segments(connect, 
     assert "SPEAKER_01: And a second voice answers." in result.content[0].text
 
 
-async def test_chunks_without_speakers_take_the_diarization_turn_they_overlap_most(connect, hub_env, fakes, workdir):
+async def test_chunks_without_speakers_take_the_diarization_turn_they_overlap_most(
+    connect, hub_env, fakes, workdir
+):
     fakes["fal"].state["results"] = {"fal-ai/whisper": {
         "text": "One. Two. Three.", "inferred_languages": ["de"],
         "chunks": [{"timestamp": [0.0, 2.0], "text": " One."}, {"timestamp": [2.1, 4.0], "text": " Two."},
@@ -126,8 +132,13 @@ async def test_chunks_without_speakers_take_the_diarization_turn_they_overlap_mo
 
 async def test_a_long_transcript_without_spaces_survives_the_job_record(connect, hub_env, fakes):
     text = "今天我们讨论语音识别。" * 600  # 6,000 characters, no spaces
-    fakes["fal"].state["results"] = {"fal-ai/whisper": {"text": text, "inferred_languages": ["zh"],
-                                                        "chunks": [{"timestamp": [0.0, 600.0], "text": text}]}}
+    fakes["fal"].state["results"] = {
+        "fal-ai/whisper": {
+            "text": text,
+            "inferred_languages": ["zh"],
+            "chunks": [{"timestamp": [0.0, 600.0], "text": text}],
+        }
+    }
     async with connect(hub_env("fal", **FAST)) as client:
         result = await transcribe(client, audio="https://example.invalid/lecture.mp3", timestamps=True)
     assert not result.is_error, result.content[0].text

@@ -27,13 +27,22 @@ async def test_small_audio_goes_inline_and_comes_back_as_plain_text(connect, hub
     assert not result.is_error, result.content[0].text
     [call] = fake.calls(r"/v1beta/models/gemini-2\.5-flash:generateContent", "POST")
     assert call.headers["x-goog-api-key"] == fake.key
-    instruction = PLAIN + " The audio is in the language with code 'fr'.\nContext and spellings to follow: Speaker: Amélie"
+    instruction = (
+        PLAIN
+        + " The audio is in the language with code 'fr'.\nContext and spellings to follow: Speaker: Amélie"
+    )
     assert call.json() == {"contents": [{"role": "user", "parts": [
         {"inlineData": {"mimeType": "audio/mp3", "data": base64.b64encode(samples.mp3()).decode()}},
         {"text": instruction}]}]}
     out = result.structured_content
-    assert out == {"text": "Good morning, this is the fake. Morning to you.", "language": "fr",
-                   "duration_seconds": round(1152 / 44100, 3), "segments": [], "model": MODEL, "provider": "gemini"}
+    assert out == {
+        "text": "Good morning, this is the fake. Morning to you.",
+        "language": "fr",
+        "duration_seconds": round(1152 / 44100, 3),
+        "segments": [],
+        "model": MODEL,
+        "provider": "gemini",
+    }
 
 
 async def test_timestamps_and_speakers_come_from_json_segments(connect, hub_env, fakes, workdir):
@@ -57,7 +66,9 @@ async def test_timestamps_and_speakers_come_from_json_segments(connect, hub_env,
         "Good morning, this is the fake. Morning to you.", "en", 0.2)
 
 
-async def test_large_audio_goes_through_the_files_api_and_is_deleted_afterwards(connect, hub_env, fakes, workdir):
+async def test_large_audio_goes_through_the_files_api_and_is_deleted_afterwards(
+    connect, hub_env, fakes, workdir
+):
     fake = fakes["gemini"]
     big = workdir / "lecture.wav"
     header = samples.wav(0.1)[:44]
@@ -85,8 +96,18 @@ async def test_large_audio_goes_through_the_files_api_and_is_deleted_afterwards(
 
 async def test_unparseable_json_segments_are_a_provider_error(connect, hub_env, fakes, workdir):
     (workdir / "a.wav").write_bytes(samples.wav(0.1))
-    fakes["gemini"].inject("generateContent", status=200, body={"candidates": [
-        {"content": {"role": "model", "parts": [{"text": "Sure! Here is the transcript:"}]}, "finishReason": "STOP"}]})
+    fakes["gemini"].inject(
+        "generateContent",
+        status=200,
+        body={
+            "candidates": [
+                {
+                    "content": {"role": "model", "parts": [{"text": "Sure! Here is the transcript:"}]},
+                    "finishReason": "STOP",
+                }
+            ]
+        },
+    )
     async with connect(hub_env("gemini")) as client:
         result = await transcribe(client, audio="a.wav", timestamps=True)
     assert result.is_error and result.content[0].text.startswith("[provider_unavailable]")

@@ -30,7 +30,9 @@ async def start_held(client, fake, **args):
     return job["job_id"]
 
 
-async def test_get_job_on_a_finished_diarized_transcription_gives_the_transcript(connect, hub_env, fakes, workdir):
+async def test_get_job_on_a_finished_diarized_transcription_gives_the_transcript(
+    connect, hub_env, fakes, workdir
+):
     fake = fakes["fal"]
     (workdir / "two.mp3").write_bytes(samples.mp3())
     async with connect(hub_env("fal", **FAST)) as client:
@@ -44,9 +46,12 @@ async def test_get_job_on_a_finished_diarized_transcription_gives_the_transcript
 
     job = done.structured_content
     segments = [{"start": s, "end": e, "text": t.strip(), "speaker": who} for (s, e), t, who in WHISPER_TURNS]
-    expected = {"text": "Hello from the fake studio. And a second voice answers.", "language": "en",
-                "duration_seconds": round(1152 / 44100, 3),  # the MP3 measured before the upload, kept with the job
-                "segments": segments}
+    expected = {
+        "text": "Hello from the fake studio. And a second voice answers.",
+        "language": "en",
+        "duration_seconds": round(1152 / 44100, 3),  # the MP3 measured before the upload, kept with the job
+        "segments": segments,
+    }
     assert job["status"] == "succeeded" and job["kind"] == "transcription" and job["job_id"] == job_id
     assert job["transcript"] == expected
     assert job["result"]["text"] == expected["text"]  # the raw result stays
@@ -61,7 +66,9 @@ async def test_get_job_on_a_finished_diarized_transcription_gives_the_transcript
     assert resource["status"] == "succeeded" and resource["transcript"] == expected
 
 
-async def test_a_transcription_without_timestamps_gives_the_plain_text_and_no_segments(connect, hub_env, fakes):
+async def test_a_transcription_without_timestamps_gives_the_plain_text_and_no_segments(
+    connect, hub_env, fakes
+):
     fake = fakes["fal"]
     async with connect(hub_env("fal", **FAST)) as client:
         job_id = await start_held(client, fake, audio="https://example.invalid/talk.ogg", language="de")
@@ -78,7 +85,9 @@ async def test_a_transcription_without_timestamps_gives_the_plain_text_and_no_se
                                          "hello from the fake whisper")
 
 
-async def test_a_result_that_does_not_parse_leaves_the_job_without_a_transcript(connect, hub_env, fakes, caplog):
+async def test_a_result_that_does_not_parse_leaves_the_job_without_a_transcript(
+    connect, hub_env, fakes, caplog
+):
     fake = fakes["fal"]
     fake.state["results"] = {"fal-ai/whisper": {"chunks": [], "note": "no text here"}}
     env = hub_env("fal", **FAST)
@@ -103,8 +112,10 @@ async def test_a_video_job_has_no_transcript(connect, hub_env, fakes):
     fake = fakes["fal"]
     fake.state["hold"] = True
     async with connect(hub_env("fal", **FAST)) as client:
-        started = await client.call_tool("generate_video", {"prompt": "a red kite", "model": "fal/fal-ai/minimax/video-01",
-                                                            "wait_seconds": 0})
+        started = await client.call_tool(
+            "generate_video",
+            {"prompt": "a red kite", "model": "fal/fal-ai/minimax/video-01", "wait_seconds": 0},
+        )
         assert not started.is_error, started.content[0].text
         job_id = started.structured_content["job_id"]
         fake.state["hold"] = False

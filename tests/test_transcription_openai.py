@@ -17,7 +17,9 @@ async def transcribe(client, **args):
     return await client.call_tool("transcribe_audio", args)
 
 
-async def test_default_model_gets_a_streamed_multipart_upload_and_plain_json(connect, hub_env, fakes, workdir):
+async def test_default_model_gets_a_streamed_multipart_upload_and_plain_json(
+    connect, hub_env, fakes, workdir
+):
     fake = fakes["openai"]
     (workdir / "talk.wav").write_bytes(samples.wav(0.5, 16000))
     async with connect(hub_env("openai")) as client:
@@ -27,9 +29,14 @@ async def test_default_model_gets_a_streamed_multipart_upload_and_plain_json(con
     [call] = fake.calls("/v1/audio/transcriptions", "POST")
     assert call.headers["authorization"] == f"Bearer {fake.key}"
     assert call.headers["content-length"] == str(len(call.body)) and "transfer-encoding" not in call.headers
-    assert call.multipart() == {"model": "gpt-4o-mini-transcribe", "response_format": "json", "language": "en",
-                                "prompt": "Names: Zoë, Anaïs", "include[]": "logprobs",
-                                "file": ("talk.wav", "audio/wav", samples.wav(0.5, 16000))}
+    assert call.multipart() == {
+        "model": "gpt-4o-mini-transcribe",
+        "response_format": "json",
+        "language": "en",
+        "prompt": "Names: Zoë, Anaïs",
+        "include[]": "logprobs",
+        "file": ("talk.wav", "audio/wav", samples.wav(0.5, 16000)),
+    }
     out = result.structured_content
     assert out == {"text": "Hello from the fake studio. And a second voice answers.", "language": "en",
                    "duration_seconds": 0.5,  # measured from the WAV header: the reply only counts tokens
@@ -57,7 +64,9 @@ async def test_timestamps_from_the_default_use_whisper_verbose_json(connect, hub
 async def test_diarize_uses_the_diarizing_model_and_diarized_json(connect, hub_env, fakes, workdir):
     (workdir / "call.wav").write_bytes(samples.wav(0.2))
     async with connect(hub_env("openai")) as client:
-        result = await transcribe(client, audio="call.wav", diarize=True, provider_options={"temperature": 0.1})
+        result = await transcribe(
+            client, audio="call.wav", diarize=True, provider_options={"temperature": 0.1}
+        )
     assert not result.is_error, result.content[0].text
     fields = fakes["openai"].calls("/v1/audio/transcriptions")[0].multipart()
     assert {k: v for k, v in fields.items() if k != "file"} == {
@@ -65,7 +74,10 @@ async def test_diarize_uses_the_diarizing_model_and_diarized_json(connect, hub_e
         "temperature": "0.1"}
     out = result.structured_content
     assert out["model"] == "openai/gpt-4o-transcribe-diarize" and out["duration_seconds"] == 3.3
-    assert [(s["speaker"], s["start"], s["end"]) for s in out["segments"]] == [("A", 0.0, 1.52), ("B", 1.6, 3.24)]
+    assert [(s["speaker"], s["start"], s["end"]) for s in out["segments"]] == [
+        ("A", 0.0, 1.52),
+        ("B", 1.6, 3.24),
+    ]
     assert "[00:01.6-00:03.2] B: And a second voice answers." in result.content[0].text
 
 
@@ -75,7 +87,9 @@ async def test_diarize_uses_the_diarizing_model_and_diarized_json(connect, hub_e
     ({"model": "openai/gpt-4o-transcribe-diarize", "diarize": True, "prompt": "x"}, "takes no prompt"),
     ({"provider_options": {"model": "whisper-1"}}, "provider_options.model"),
 ])
-async def test_an_explicit_model_lacking_what_is_asked_is_refused(connect, hub_env, fakes, workdir, args, words):
+async def test_an_explicit_model_lacking_what_is_asked_is_refused(
+    connect, hub_env, fakes, workdir, args, words
+):
     (workdir / "a.wav").write_bytes(samples.wav(0.1))
     async with connect(hub_env("openai")) as client:
         result = await transcribe(client, audio="a.wav", **args)
@@ -92,7 +106,11 @@ async def test_a_file_over_the_limit_is_refused_up_front_naming_the_limit(connec
         result = await transcribe(client, audio="long.wav")
     assert result.is_error
     text = result.content[0].text
-    assert text.startswith("[invalid_argument]") and "26 MB" in text and "25 MB limit of openai/gpt-4o-mini-transcribe" in text
+    assert (
+        text.startswith("[invalid_argument]")
+        and "26 MB" in text
+        and "25 MB limit of openai/gpt-4o-mini-transcribe" in text
+    )
     assert fakes["openai"].calls("/v1/audio/transcriptions") == []
 
 
@@ -105,8 +123,13 @@ async def test_a_url_is_fetched_and_uploaded_and_a_data_uri_gets_a_named_file(co
         from_data = await transcribe(client, audio=uri)
     assert not from_url.is_error and not from_data.is_error, from_url.content[0].text
     uploads = [c.multipart()["file"] for c in fake.calls("/v1/audio/transcriptions")]
-    assert uploads == [("remote-clip.mp3", "audio/mpeg", samples.mp3()), ("input.wav", "audio/wav", samples.wav(0.1))]
-    assert from_data.structured_content["duration_seconds"] is None  # no local file to measure, no provider figure
+    assert uploads == [
+        ("remote-clip.mp3", "audio/mpeg", samples.mp3()),
+        ("input.wav", "audio/wav", samples.wav(0.1)),
+    ]
+    assert (
+        from_data.structured_content["duration_seconds"] is None
+    )  # no local file to measure, no provider figure
 
 
 async def test_a_url_over_the_limit_is_refused_while_downloading(connect, hub_env, fakes):
@@ -128,4 +151,8 @@ async def test_a_rate_limited_upload_is_sent_again_in_full(connect, hub_env, fak
         result = await transcribe(client, audio="retry.wav")
     assert not result.is_error, result.content[0].text
     first, second = fake.calls("/v1/audio/transcriptions")
-    assert first.multipart()["file"] == second.multipart()["file"] == ("retry.wav", "audio/wav", samples.wav(0.3))
+    assert (
+        first.multipart()["file"]
+        == second.multipart()["file"]
+        == ("retry.wav", "audio/wav", samples.wav(0.3))
+    )

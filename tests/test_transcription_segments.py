@@ -35,13 +35,31 @@ def test_a_long_monologue_is_cut_at_a_sentence_end():
 
 
 def test_spacing_before_the_first_word_and_untimed_words_are_handled():
-    words = [Word(" ", None, None, None, spacing=True), Word("(music)", None, None, None), Word("Hello", 1.0, 1.2)]
+    words = [
+        Word(" ", None, None, None, spacing=True),
+        Word("(music)", None, None, None),
+        Word("Hello", 1.0, 1.2),
+    ]
     assert group_words(words) == [Segment(1.0, 1.2, "(music)Hello", None)]
 
 
-@pytest.mark.parametrize("value, code", [
-    ("english", "en"), ("eng", "en"), ("en-US", "en"), ("EN", "en"), ("deu", "de"), ("ger", "de"), ("German", "de"),
-    ("cmn", "zh"), ("mandarin", "zh"), ("pt_BR", "pt"), ("klingon", "klingon"), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("english", "en"),
+        ("eng", "en"),
+        ("en-US", "en"),
+        ("EN", "en"),
+        ("deu", "de"),
+        ("ger", "de"),
+        ("German", "de"),
+        ("cmn", "zh"),
+        ("mandarin", "zh"),
+        ("pt_BR", "pt"),
+        ("klingon", "klingon"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_language_codes_are_normalised_to_iso_639_1(value, code):
     assert language_code(value) == code

@@ -9,7 +9,12 @@ from tests.fakes import samples
 
 pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
-MODELS = ["openai/gpt-4o-transcribe-diarize", "elevenlabs/scribe_v2", "gemini/gemini-2.5-flash", "fal/fal-ai/whisper"]
+MODELS = [
+    "openai/gpt-4o-transcribe-diarize",
+    "elevenlabs/scribe_v2",
+    "gemini/gemini-2.5-flash",
+    "fal/fal-ai/whisper",
+]
 
 
 async def transcribe(client, **args):
@@ -19,10 +24,13 @@ async def transcribe(client, **args):
 async def test_segments_have_one_shape_whichever_provider_transcribes(connect, hub_env, workdir):
     (workdir / "meeting.wav").write_bytes(samples.wav(0.4))
     results = {}
-    async with connect(hub_env("openai", "elevenlabs", "gemini", "fal", AI_HUB_POLL_INTERVAL="0.03")) as client:
+    async with connect(
+        hub_env("openai", "elevenlabs", "gemini", "fal", AI_HUB_POLL_INTERVAL="0.03")
+    ) as client:
         for model in MODELS:
-            result = await transcribe(client, audio="meeting.wav", model=model, language="en", timestamps=True,
-                                      diarize=True)
+            result = await transcribe(
+                client, audio="meeting.wav", model=model, language="en", timestamps=True, diarize=True
+            )
             assert not result.is_error, result.content[0].text
             results[model] = result.structured_content
     assert {model.split("/")[0] for model in results} == {"openai", "elevenlabs", "gemini", "fal"}
@@ -39,7 +47,9 @@ async def test_segments_have_one_shape_whichever_provider_transcribes(connect, h
         assert len({s["speaker"] for s in out["segments"]}) == 2
 
 
-async def test_paths_outside_the_allowed_dirs_and_symlinks_out_are_refused(connect, hub_env, fakes, workdir, tmp_path):
+async def test_paths_outside_the_allowed_dirs_and_symlinks_out_are_refused(
+    connect, hub_env, fakes, workdir, tmp_path
+):
     outside = tmp_path / "private.wav"
     outside.write_bytes(samples.wav(0.1))
     (workdir / "innocent.wav").symlink_to(outside)
@@ -61,17 +71,39 @@ async def test_an_extra_input_dir_makes_the_same_file_allowed(connect, hub_env, 
     assert fakes["openai"].calls("/v1/audio/transcriptions")[0].multipart()["file"][2] == samples.wav(0.1)
 
 
-@pytest.mark.parametrize("setup, args, code, words", [
-    (lambda d: (d / "pic.png").write_bytes(samples.png()), {"audio": "pic.png"}, "invalid_argument", "not audio"),
-    (lambda d: None, {"audio": "missing.wav"}, "invalid_argument", "does not exist"),
-    (lambda d: (d / "a.wav").write_bytes(samples.wav(0.1)), {"audio": "a.wav", "model": "openai/gpt-4o-mini-tts"},
-     "unsupported_capability", "does not do transcription"),
-    (lambda d: (d / "a.wav").write_bytes(samples.wav(0.1)), {"audio": "a.wav", "model": "openai/whisper-9"},
-     "unknown_model", "unknown model"),
-    (lambda d: (d / "a.wav").write_bytes(samples.wav(0.1)), {"audio": "a.wav", "model": "elevenlabs/scribe_v2"},
-     "missing_api_key", "ELEVENLABS_API_KEY"),
-])
-async def test_bad_inputs_are_refused_with_their_codes(connect, hub_env, fakes, workdir, setup, args, code, words):
+@pytest.mark.parametrize(
+    "setup, args, code, words",
+    [
+        (
+            lambda d: (d / "pic.png").write_bytes(samples.png()),
+            {"audio": "pic.png"},
+            "invalid_argument",
+            "not audio",
+        ),
+        (lambda d: None, {"audio": "missing.wav"}, "invalid_argument", "does not exist"),
+        (
+            lambda d: (d / "a.wav").write_bytes(samples.wav(0.1)),
+            {"audio": "a.wav", "model": "openai/gpt-4o-mini-tts"},
+            "unsupported_capability",
+            "does not do transcription",
+        ),
+        (
+            lambda d: (d / "a.wav").write_bytes(samples.wav(0.1)),
+            {"audio": "a.wav", "model": "openai/whisper-9"},
+            "unknown_model",
+            "unknown model",
+        ),
+        (
+            lambda d: (d / "a.wav").write_bytes(samples.wav(0.1)),
+            {"audio": "a.wav", "model": "elevenlabs/scribe_v2"},
+            "missing_api_key",
+            "ELEVENLABS_API_KEY",
+        ),
+    ],
+)
+async def test_bad_inputs_are_refused_with_their_codes(
+    connect, hub_env, fakes, workdir, setup, args, code, words
+):
     setup(workdir)
     async with connect(hub_env("openai")) as client:
         result = await transcribe(client, **args)
@@ -91,12 +123,26 @@ async def test_tool_schemas_are_flat_and_marked_as_open_world(connect, hub_env):
         "audio", "model", "language", "prompt", "timestamps", "diarize", "provider_options", "wait_seconds"}
     assert tools["transcribe_audio"].input_schema["required"] == ["audio"]
     assert set(tools["synthesize_speech"].input_schema["properties"]) == {
-        "text", "model", "voice", "format", "speed", "instructions", "speakers", "language", "provider_options",
-        "wait_seconds"}
+        "text",
+        "model",
+        "voice",
+        "format",
+        "speed",
+        "instructions",
+        "speakers",
+        "language",
+        "provider_options",
+        "wait_seconds",
+    }
     for name in ("synthesize_speech", "transcribe_audio"):
         wait = tools[name].input_schema["properties"]["wait_seconds"]
         assert (wait["type"], wait["default"], wait["minimum"], wait["maximum"]) == ("integer", 120, 0, 3600)
         assert "job" in tools[name].output_schema["properties"]
     segment = tools["transcribe_audio"].output_schema["$defs"]["SegmentOut"]
     assert set(segment["properties"]) == {"start", "end", "text", "speaker"}
-    assert set(tools["synthesize_speech"].output_schema["properties"]) >= {"audio", "model", "provider", "characters"}
+    assert set(tools["synthesize_speech"].output_schema["properties"]) >= {
+        "audio",
+        "model",
+        "provider",
+        "characters",
+    }

@@ -16,7 +16,9 @@ async def transcribe(connect, env, **args):
         return await client.call_tool("transcribe_audio", {"model": "xai/grok-stt", **args})
 
 
-async def test_diarized_words_become_speaker_segments_and_the_file_goes_last(connect, hub_env, fakes, workdir):
+async def test_diarized_words_become_speaker_segments_and_the_file_goes_last(
+    connect, hub_env, fakes, workdir
+):
     fake = fakes["xai"]
     (workdir / "panel.wav").write_bytes(samples.wav(0.3, 16000))
     result = await transcribe(connect, hub_env("xai"), audio="panel.wav", language="en", diarize=True,

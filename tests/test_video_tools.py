@@ -28,24 +28,51 @@ class Case:
 
 
 CASES = {
-    "fal": Case("fal/fal-ai/minimax/video-01", r"/queue/fal-ai/minimax/video-01$",
-                {"prompt": "a fox in snow", "duration": "6", "aspect_ratio": "16:9", "seed": 7},
-                "fal: content policy violation: The content could not be processed"),
-    "wavespeed": Case("wavespeed/google/veo-3.1", r"/api/v3/google/veo3.1/text-to-video$",
-                      {"prompt": "a fox in snow", "duration": 6, "aspect_ratio": "16:9", "seed": 7,
-                       "generate_audio": True}, "wavespeed: content policy: The prompt was flagged"),
-    "gemini": Case("gemini/veo-3.1-generate-preview", r"/v1beta/models/veo-3.1-generate-preview:predictLongRunning$",
-                   {"instances": [{"prompt": "a fox in snow"}], "parameters": {"aspectRatio": "16:9",
-                                                                               "durationSeconds": 6}},
-                   "gemini: content policy: Your video couldn't be generated"),
-    "xai": Case("xai/grok-imagine-video", r"/v1/videos/generations$",
-                {"model": "grok-imagine-video", "prompt": "a fox in snow", "duration": 6, "aspect_ratio": "16:9"},
-                "xai: Generated video was rejected by content moderation (content_moderated)"),
-    "openai": Case("openai/sora-2", r"/v1/videos$", {"model": "sora-2", "prompt": "a fox in snow", "size": "1280x720"},
-                   "openai: content policy: Your request was blocked by our moderation system. (moderation_blocked)"),
-    "together": Case("together/minimax/video-01-director", r"/v2/videos$",
-                     {"model": "minimax/video-01-director", "prompt": "a fox in snow", "seconds": "6",
-                      "ratio": "16:9", "seed": 7}, "together: The prompt was flagged by the safety checker"),
+    "fal": Case(
+        "fal/fal-ai/minimax/video-01",
+        r"/queue/fal-ai/minimax/video-01$",
+        {"prompt": "a fox in snow", "duration": "6", "aspect_ratio": "16:9", "seed": 7},
+        "fal: content policy violation: The content could not be processed",
+    ),
+    "wavespeed": Case(
+        "wavespeed/google/veo-3.1",
+        r"/api/v3/google/veo3.1/text-to-video$",
+        {"prompt": "a fox in snow", "duration": 6, "aspect_ratio": "16:9", "seed": 7, "generate_audio": True},
+        "wavespeed: content policy: The prompt was flagged",
+    ),
+    "gemini": Case(
+        "gemini/veo-3.1-generate-preview",
+        r"/v1beta/models/veo-3.1-generate-preview:predictLongRunning$",
+        {
+            "instances": [{"prompt": "a fox in snow"}],
+            "parameters": {"aspectRatio": "16:9", "durationSeconds": 6},
+        },
+        "gemini: content policy: Your video couldn't be generated",
+    ),
+    "xai": Case(
+        "xai/grok-imagine-video",
+        r"/v1/videos/generations$",
+        {"model": "grok-imagine-video", "prompt": "a fox in snow", "duration": 6, "aspect_ratio": "16:9"},
+        "xai: Generated video was rejected by content moderation (content_moderated)",
+    ),
+    "openai": Case(
+        "openai/sora-2",
+        r"/v1/videos$",
+        {"model": "sora-2", "prompt": "a fox in snow", "size": "1280x720"},
+        "openai: content policy: Your request was blocked by our moderation system. (moderation_blocked)",
+    ),
+    "together": Case(
+        "together/minimax/video-01-director",
+        r"/v2/videos$",
+        {
+            "model": "minimax/video-01-director",
+            "prompt": "a fox in snow",
+            "seconds": "6",
+            "ratio": "16:9",
+            "seed": 7,
+        },
+        "together: The prompt was flagged by the safety checker",
+    ),
 }
 AUTH = {"fal": ("authorization", "Key {}"), "wavespeed": ("authorization", "Bearer {}"),
         "gemini": ("x-goog-api-key", "{}"), "xai": ("authorization", "Bearer {}"),
@@ -53,7 +80,12 @@ AUTH = {"fal": ("authorization", "Key {}"), "wavespeed": ("authorization", "Bear
 
 
 def video_args(provider: str, **extra: Any) -> dict[str, Any]:
-    args = {"prompt": "a fox in snow", "model": CASES[provider].model, "aspect_ratio": "16:9", "wait_seconds": 20}
+    args = {
+        "prompt": "a fox in snow",
+        "model": CASES[provider].model,
+        "aspect_ratio": "16:9",
+        "wait_seconds": 20,
+    }
     if provider != "openai":  # Sora takes 4, 8 or 12 seconds
         args.update(duration_seconds=6)
     if provider in SEEDED:
@@ -103,7 +135,9 @@ async def test_a_video_job_runs_from_queued_to_a_saved_mp4(provider, connect, hu
     (media,) = job["outputs"]
     assert media["mime_type"] == "video/mp4" and media["path"].endswith(".mp4")
     assert Path(media["path"]).read_bytes() == samples.mp4(4096)
-    assert read.contents[0].mime_type == "video/mp4" and base64.b64decode(read.contents[0].blob) == samples.mp4(4096)
+    assert read.contents[0].mime_type == "video/mp4" and base64.b64decode(
+        read.contents[0].blob
+    ) == samples.mp4(4096)
     statuses = [m.split(":")[0].split(" ")[0] for _, m in progress]
     # the first report is the job as submitted, unless the poller already saw it start (a busy machine)
     assert statuses[0] in ("queued", "running") and statuses[-1] == "succeeded" and "running" in statuses
@@ -122,7 +156,9 @@ async def test_a_refused_video_is_a_content_policy_error_with_the_providers_reas
         result = await client.call_tool("generate_video", video_args(provider))
         job_id = result.structured_content["job_id"]
         again = await client.call_tool("get_job", {"job_id": job_id})
-    assert result.is_error and result.content[0].text.startswith(f"[content_policy] {CASES[provider].failure}")
+    assert result.is_error and result.content[0].text.startswith(
+        f"[content_policy] {CASES[provider].failure}"
+    )
     assert result.structured_content["status"] == "failed" and result.structured_content["outputs"] == []
     assert result.structured_content["error"]["code"] == "content_policy"
     assert again.is_error and again.content[0].text.startswith("[content_policy]")
@@ -139,8 +175,10 @@ async def test_a_failed_video_that_is_no_refusal_stays_job_failed(provider, conn
 
 async def test_sora_is_marked_deprecated_in_the_result(connect, hub_env):
     async with connect(hub_env("openai", **FAST)) as client:
-        result = await client.call_tool("generate_video", {"prompt": "x", "model": "openai/sora-2", "wait_seconds": 20,
-                                                           "duration_seconds": 8})
+        result = await client.call_tool(
+            "generate_video",
+            {"prompt": "x", "model": "openai/sora-2", "wait_seconds": 20, "duration_seconds": 8},
+        )
     assert not result.is_error and "openai/sora-2 is deprecated" in result.content[0].text
 
 
@@ -201,7 +239,9 @@ async def run(connect, env, args):
     return result.structured_content
 
 
-async def test_fal_uploads_a_local_image_and_calls_the_image_to_video_endpoint(connect, hub_env, fakes, still):
+async def test_fal_uploads_a_local_image_and_calls_the_image_to_video_endpoint(
+    connect, hub_env, fakes, still
+):
     fake = fakes["fal"]
     await run(connect, hub_env("fal", **FAST), video_args("fal", image=still))
     (upload,) = fake.state["uploads"]
@@ -222,8 +262,14 @@ async def test_fal_passes_an_image_url_as_it_is(connect, hub_env, fakes):
 
 async def test_an_image_only_model_without_an_image_is_refused(connect, hub_env, fakes):
     async with connect(hub_env("fal", **FAST)) as client:
-        result = await client.call_tool("generate_video", {"prompt": "x", "model": "fal/fal-ai/kling-video/v2.1/standard"})
-    assert result.is_error and result.content[0].text.startswith("[invalid_argument]") and "image" in result.content[0].text
+        result = await client.call_tool(
+            "generate_video", {"prompt": "x", "model": "fal/fal-ai/kling-video/v2.1/standard"}
+        )
+    assert (
+        result.is_error
+        and result.content[0].text.startswith("[invalid_argument]")
+        and "image" in result.content[0].text
+    )
     assert not fakes["fal"].calls("/queue/")
 
 
@@ -241,7 +287,10 @@ async def test_veo_gets_the_image_inline_as_base64(connect, hub_env, fakes, stil
     await run(connect, hub_env("gemini", **FAST), video_args("gemini", image=still))
     (submit,) = fakes["gemini"].calls(":predictLongRunning$", "POST")
     image = submit.json()["instances"][0]["image"]
-    assert image == {"bytesBase64Encoded": base64.b64encode(samples.png(6, 4)).decode(), "mimeType": "image/png"}
+    assert image == {
+        "bytesBase64Encoded": base64.b64encode(samples.png(6, 4)).decode(),
+        "mimeType": "image/png",
+    }
 
 
 async def test_xai_gets_a_data_uri_for_a_local_image(connect, hub_env, fakes, still):
@@ -270,13 +319,17 @@ async def test_sora_gets_an_image_url_in_json(connect, hub_env, fakes):
 async def test_together_gets_the_image_as_the_first_frame(connect, hub_env, fakes, still):
     await run(connect, hub_env("together", **FAST), video_args("together", image=data_uri(samples.png(6, 4))))
     (submit,) = fakes["together"].calls("/v2/videos$", "POST")
-    assert submit.json()["media"] == {"frame_images": [{"input_image": data_uri(samples.png(6, 4)), "frame": "first"}]}
+    assert submit.json()["media"] == {
+        "frame_images": [{"input_image": data_uri(samples.png(6, 4)), "frame": "first"}]
+    }
 
 
 async def test_images_outside_the_allowed_directories_are_refused(connect, hub_env, fakes, tmp_path):
     (tmp_path / "secret.png").write_bytes(samples.png())
     async with connect(hub_env("xai", **FAST)) as client:
-        result = await client.call_tool("generate_video", video_args("xai", image=str(tmp_path / "secret.png")))
+        result = await client.call_tool(
+            "generate_video", video_args("xai", image=str(tmp_path / "secret.png"))
+        )
     assert result.is_error and result.content[0].text.startswith("[file_not_allowed]")
     assert not fakes["xai"].calls("/videos")
 
@@ -306,9 +359,20 @@ def test_every_video_model_in_the_catalog_has_a_provider_module_and_a_resumable_
     for provider in providers:
         module = importlib.import_module(f"mcp_ai_hub.providers.{provider}.video")
         assert callable(module.prepare)
-    for ref in ("fal.queue", "wavespeed.predictions", "gemini.video", "xai.video", "openai.video", "together.video"):
+    for ref in (
+        "fal.queue",
+        "wavespeed.predictions",
+        "gemini.video",
+        "xai.video",
+        "openai.video",
+        "together.video",
+    ):
         backend = load_backend(ref)
-        assert backend.ref == ref and backend.poll_interval > 0 and backend.max_poll_interval >= backend.poll_interval
+        assert (
+            backend.ref == ref
+            and backend.poll_interval > 0
+            and backend.max_poll_interval >= backend.poll_interval
+        )
 
 
 def test_fal_outputs_are_found_for_every_kind_of_result():
@@ -317,10 +381,14 @@ def test_fal_outputs_are_found_for_every_kind_of_result():
     def urls(result):
         return [(r.url, r.mime_type) for r in extract_outputs(result)]
 
-    assert urls({"video": {"url": "https://v/a.mp4", "content_type": "video/mp4"}}) == [("https://v/a.mp4", "video/mp4")]
+    assert urls({"video": {"url": "https://v/a.mp4", "content_type": "video/mp4"}}) == [
+        ("https://v/a.mp4", "video/mp4")
+    ]
     assert urls({"images": [{"url": "https://v/1.png"}, {"url": "https://v/2.png"}], "seed": 1}) == [
         ("https://v/1.png", ""), ("https://v/2.png", "")]
-    assert urls({"audio": {"url": "https://v/s.mp3", "content_type": "audio/mpeg"}}) == [("https://v/s.mp3", "audio/mpeg")]
+    assert urls({"audio": {"url": "https://v/s.mp3", "content_type": "audio/mpeg"}}) == [
+        ("https://v/s.mp3", "audio/mpeg")
+    ]
     assert urls({"audio_url": "https://v/s.wav"}) == [("https://v/s.wav", "")]
     assert urls({"audio_url": {"url": "https://v/s.wav"}}) == [("https://v/s.wav", "")]
     assert urls({"images": [{"url": "data:image/png;base64,AAAA"}]}) == [("data:image/png;base64,AAAA", "")]
@@ -329,7 +397,9 @@ def test_fal_outputs_are_found_for_every_kind_of_result():
 
 async def test_any_fal_or_wavespeed_id_is_called_exactly_as_given(connect, hub_env, fakes, still):
     env = hub_env("fal", "wavespeed", **FAST)
-    await run(connect, env, {"prompt": "x", "model": "fal/fal-ai/new-lab/video-9/text-to-video", "wait_seconds": 20})
+    await run(
+        connect, env, {"prompt": "x", "model": "fal/fal-ai/new-lab/video-9/text-to-video", "wait_seconds": 20}
+    )
     await run(connect, env, {"prompt": "x", "model": "wavespeed/acme/new-video/text-to-video", "image": still,
                              "wait_seconds": 20})
     (fal_submit,) = fakes["fal"].calls("/queue/fal-ai/new-lab/video-9/text-to-video$", "POST")
@@ -341,8 +411,17 @@ async def test_any_fal_or_wavespeed_id_is_called_exactly_as_given(connect, hub_e
 
 async def test_grok_imagine_on_fal_animates_an_image_with_sound(connect, hub_env, fakes):
     url = "https://example.com/still.png"
-    await run(connect, hub_env("fal", **FAST), {"prompt": "x", "model": "fal/xai/grok-imagine-video", "image": url,
-                                               "wait_seconds": 20, "audio": False})
+    await run(
+        connect,
+        hub_env("fal", **FAST),
+        {
+            "prompt": "x",
+            "model": "fal/xai/grok-imagine-video",
+            "image": url,
+            "wait_seconds": 20,
+            "audio": False,
+        },
+    )
     (submit,) = fakes["fal"].calls("/queue/xai/grok-imagine-video/image-to-video$", "POST")
     assert submit.json() == {"prompt": "x", "image_url": url, "generate_audio": False}
 

@@ -18,8 +18,23 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
-                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return next(out.glob("mcp_ai_hub-*.whl"))
 
 
@@ -34,16 +49,38 @@ def test_installed_wheel_lists_all_eight_providers(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)  # this environment's pip installs into it (no ensurepip run)
     py = env_dir / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps", "--no-index",
-                    str(wheel)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     # dependencies come from this environment's site-packages; the project itself only from the wheel
     site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = tmp_path / "elsewhere"
     work.mkdir()
-    proc = subprocess.run([str(env_dir / "bin" / "mcp-ai-hub"), "models", "--json"], capture_output=True, text=True, check=False,
-                          cwd=work, env={"PATH": "/usr/bin:/bin", "HOME": str(work)}, timeout=120)
+    proc = subprocess.run(
+        [str(env_dir / "bin" / "mcp-ai-hub"), "models", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=work,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(work)},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert {m["provider"] for m in data["models"]} == {

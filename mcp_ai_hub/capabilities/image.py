@@ -10,17 +10,28 @@ How each contract parameter reaches each provider. "refused" means an `[invalid_
 naming the provider and the parameter; nothing is silently dropped, and every approximation made
 by a mapping is reported in the result's `notes`.
 
-| parameter        | openai                          | gemini imagen-*                 | gemini native (*-image*)        | xai                             | together                 |
-|------------------|---------------------------------|---------------------------------|---------------------------------|---------------------------------|--------------------------|
-| size WxH         | `size` (gpt-image-1*: 1024x1024, 1536x1024, 1024x1536; gpt-image-2: any) | `aspectRatio` (nearest) + `sampleImageSize` 2K above 1536 px | `imageConfig.aspectRatio` (nearest) + `imageSize` 2K/4K (3-pro) | grok-imagine: `aspect_ratio` (nearest); grok-2: refused | `width`, `height` |
-| aspect_ratio W:H | `size` of that shape            | `aspectRatio`                   | `imageConfig.aspectRatio`       | grok-imagine: `aspect_ratio`; grok-2: refused | `width`/`height` of ~1 MP |
-| n                | `n` (1-10)                      | `sampleCount` (1-4)             | n parallel requests (1-4)       | `n` (1-10)                      | `n`                      |
-| quality          | `quality` low/medium/high/auto  | refused                         | refused                         | refused                         | refused (use provider_options steps) |
-| seed             | refused                         | refused                         | `generationConfig.seed`         | refused                         | `seed`                   |
-| negative_prompt  | refused                         | refused                         | refused                         | refused                         | `negative_prompt`        |
-| input_images     | `images/edits` multipart (1-16) | refused                         | `inlineData` parts              | refused                         | `image_url` + `reference_images` |
-| output_format    | `output_format` png/jpeg/webp   | `outputOptions.mimeType` png/jpeg | refused                       | jpeg only (the output format)   | `output_format` png/jpeg |
-| provider_options | merged into the JSON body (edits: form fields; `mask` a file) | merged into the body | merged into the body  | merged into the body            | merged into the body     |
+openai:
+- size: `size` (gpt-image-1*: 1024x1024, 1536x1024, 1024x1536; gpt-image-2: any); aspect_ratio: a
+  `size` of that shape; n: `n` (1-10); quality: `quality` low/medium/high/auto; input_images:
+  `images/edits` multipart (1-16); output_format: `output_format` png/jpeg/webp; provider_options:
+  merged into the JSON body (edits: form fields; `mask` a file); seed, negative_prompt: refused.
+gemini imagen-*:
+- size: `aspectRatio` (nearest) + `sampleImageSize` 2K above 1536 px; aspect_ratio: `aspectRatio`;
+  n: `sampleCount` (1-4); output_format: `outputOptions.mimeType` png/jpeg; quality, seed,
+  negative_prompt, input_images: refused.
+gemini native (*-image*):
+- size: `imageConfig.aspectRatio` (nearest) + `imageSize` 2K/4K (3-pro); aspect_ratio:
+  `imageConfig.aspectRatio`; n: n parallel requests (1-4); seed: `generationConfig.seed`;
+  input_images: `inlineData` parts; quality, negative_prompt, output_format: refused.
+xai:
+- size: grok-imagine `aspect_ratio` (nearest), grok-2 refused; aspect_ratio: grok-imagine
+  `aspect_ratio`, grok-2 refused; n: `n` (1-10); output_format: jpeg only; quality, seed,
+  negative_prompt, input_images: refused.
+together:
+- size: `width`, `height`; aspect_ratio: `width`/`height` of ~1 MP; n: `n`; seed: `seed`;
+  negative_prompt: `negative_prompt`; input_images: `image_url` + `reference_images`;
+  output_format: `output_format` png/jpeg; quality: refused (use provider_options steps).
+Every provider merges provider_options into the request body.
 
 The queue-based providers run as hub jobs; input images that are URLs are passed as given, local
 files and data URIs are uploaded first (fal storage; WaveSpeed `media/upload/binary`).
@@ -156,7 +167,9 @@ def parse_size(value: str) -> tuple[int, int] | None:
         return None
     match = re.fullmatch(r"(\d{1,5})\s*[x×*]\s*(\d{1,5})", value)
     if not match or not int(match.group(1)) or not int(match.group(2)):
-        raise InvalidArgument(f"size {value!r} is not WIDTHxHEIGHT", hint="Use e.g. 1024x1024, or leave it empty")
+        raise InvalidArgument(
+            f"size {value!r} is not WIDTHxHEIGHT", hint="Use e.g. 1024x1024, or leave it empty"
+        )
     return int(match.group(1)), int(match.group(2))
 
 
@@ -176,9 +189,20 @@ def parse_aspect_ratio(value: str) -> tuple[int, int] | None:
 
 
 def build_request(
-    catalog: Catalog, settings: Settings, resolved: Resolved, *, prompt: str, size: str = "", aspect_ratio: str = "", n: int = 1,
-    quality: str = "", seed: int = -1, negative_prompt: str = "", input_images: Sequence[str] = (),
-    output_format: str = "", wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    catalog: Catalog,
+    settings: Settings,
+    resolved: Resolved,
+    *,
+    prompt: str,
+    size: str = "",
+    aspect_ratio: str = "",
+    n: int = 1,
+    quality: str = "",
+    seed: int = -1,
+    negative_prompt: str = "",
+    input_images: Sequence[str] = (),
+    output_format: str = "",
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
     provider_options: dict[str, Any] | None = None,
 ) -> ImageRequest:
     """Check what every provider agrees on; provider modules check the rest."""
@@ -200,9 +224,17 @@ def build_request(
     if not isinstance(provider_options or {}, dict):
         raise InvalidArgument("provider_options must be an object")
     request = ImageRequest(
-        prompt=prompt, resolved=resolved, size=parsed_size, aspect_ratio=parsed_ratio, n=n,
-        quality=quality.strip().lower(), seed=None if seed == -1 else seed, negative_prompt=negative_prompt.strip(),
-        output_format=fmt, wait_seconds=wait_seconds, provider_options=dict(provider_options or {}),
+        prompt=prompt,
+        resolved=resolved,
+        size=parsed_size,
+        aspect_ratio=parsed_ratio,
+        n=n,
+        quality=quality.strip().lower(),
+        seed=None if seed == -1 else seed,
+        negative_prompt=negative_prompt.strip(),
+        output_format=fmt,
+        wait_seconds=wait_seconds,
+        provider_options=dict(provider_options or {}),
     )
     if input_images and resolved.entry is not None and not resolved.has_feature("edit"):
         editors = [m for m in catalog.suggest_for("image", resolved.provider)
@@ -221,8 +253,10 @@ def build_request(
 def refuse(request: ImageRequest, param: str, *, why: str = "", hint: str = "") -> InvalidArgument:
     """The error for a parameter this provider/model cannot honour."""
     message = why or f"{request.provider} image models ({request.model}) do not take {param}"
-    return InvalidArgument(f"{message} (parameter {param}, provider {request.provider})",
-                           hint=hint or f"Leave {param} empty, or pick another model with list_models capability=image")
+    return InvalidArgument(
+        f"{message} (parameter {param}, provider {request.provider})",
+        hint=hint or f"Leave {param} empty, or pick another model with list_models capability=image",
+    )
 
 
 def refuse_unsupported(request: ImageRequest, *params: str, hint: str = "") -> None:
@@ -258,12 +292,17 @@ def nearest_ratio(request: ImageRequest, supported: Sequence[str], param: str = 
     return best
 
 
-def size_for_ratio(shape: tuple[int, int], *, pixels: int = 1024 * 1024, multiple: int = 16) -> tuple[int, int]:
+def size_for_ratio(
+    shape: tuple[int, int], *, pixels: int = 1024 * 1024, multiple: int = 16
+) -> tuple[int, int]:
     """Width and height of about `pixels` pixels with the given shape, rounded to `multiple`."""
     w, h = shape
     width = math.sqrt(pixels * w / h)
     height = width * h / w
-    return (max(multiple, round(width / multiple) * multiple), max(multiple, round(height / multiple) * multiple))
+    return (
+        max(multiple, round(width / multiple) * multiple),
+        max(multiple, round(height / multiple) * multiple),
+    )
 
 
 # --- provider_options and outputs ---------------------------------------------------------------
@@ -304,7 +343,9 @@ def count_field(request: ImageRequest, endpoint: str, max_n: int, hint: str) -> 
     return False
 
 
-def unknown_model_fields(request: ImageRequest, body: dict[str, Any], provider: str, names: str) -> dict[str, Any]:
+def unknown_model_fields(
+    request: ImageRequest, body: dict[str, Any], provider: str, names: str
+) -> dict[str, Any]:
     """For a model the hub does not know: every other parameter given goes under the provider's usual
     names (`names` lists them for the note), and a note says its own schema decides."""
     if request.n > 1:

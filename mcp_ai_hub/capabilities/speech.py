@@ -137,9 +137,13 @@ def check_request(request: SpeechRequest, catalog: Catalog) -> None:
         raise InvalidArgument(f"{model} cannot voice a multi-speaker dialogue",
                               hint=f"Use a model with dialogue: {_models_with(catalog, 'dialogue')}")
     if request.instructions.strip() and "instructions" not in entry.features:
-        extra = " or write audio tags such as [whispers] into the text" if "audio_tags" in entry.features else ""
-        raise InvalidArgument(f"{model} takes no delivery instructions",
-                              hint=f"Use a model with instructions ({_models_with(catalog, 'instructions')}){extra}")
+        extra = (
+            " or write audio tags such as [whispers] into the text" if "audio_tags" in entry.features else ""
+        )
+        raise InvalidArgument(
+            f"{model} takes no delivery instructions",
+            hint=f"Use a model with instructions ({_models_with(catalog, 'instructions')}){extra}",
+        )
     if request.format and entry.formats and request.format not in entry.formats:
         raise InvalidArgument(f"{model} cannot produce {request.format!r} audio",
                               hint=f"Use one of: {', '.join(entry.formats)}")

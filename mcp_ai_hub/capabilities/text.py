@@ -105,7 +105,11 @@ class TextGenerator(Protocol):
     """What `mcp_ai_hub.providers.<provider>.text` offers."""
 
     async def generate_text(
-        self, hub: ProviderContext, resolved: Resolved, request: TextRequest, on_progress: OnProgress | None = None
+        self,
+        hub: ProviderContext,
+        resolved: Resolved,
+        request: TextRequest,
+        on_progress: OnProgress | None = None,
     ) -> TextResult: ...
 
 
@@ -172,8 +176,19 @@ def cost_usd(entry: ModelEntry | None, usage: Usage) -> float | None:
 
 
 def build_request(
-    catalog: Catalog, settings: Settings, *, prompt: str, messages: list[dict[str, Any]], system: str, model: str, max_tokens: int,
-    temperature: float, reasoning: str, images: list[str], web_search: bool, provider_options: dict[str, Any],
+    catalog: Catalog,
+    settings: Settings,
+    *,
+    prompt: str,
+    messages: list[dict[str, Any]],
+    system: str,
+    model: str,
+    max_tokens: int,
+    temperature: float,
+    reasoning: str,
+    images: list[str],
+    web_search: bool,
+    provider_options: dict[str, Any],
 ) -> tuple[Resolved, TextRequest]:
     """Check a caller's arguments, resolve the model, and build the request (raises HubError)."""
     turns = _messages(messages)

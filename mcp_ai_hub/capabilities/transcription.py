@@ -70,8 +70,14 @@ class TranscriptionResult:
     segments: list[Segment] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "language": self.language, "duration_seconds": self.duration_seconds,
-                "segments": [s.to_dict() for s in self.segments], "model": self.model, "provider": self.provider}
+        return {
+            "text": self.text,
+            "language": self.language,
+            "duration_seconds": self.duration_seconds,
+            "segments": [s.to_dict() for s in self.segments],
+            "model": self.model,
+            "provider": self.provider,
+        }
 
 
 @dataclass
@@ -95,7 +101,9 @@ class Transcriber(Protocol):
         """The upload limit when the manifest gives none."""
         ...
 
-    async def transcribe(self, hub: ProviderContext, request: TranscriptionRequest) -> TranscriptionOutcome: ...
+    async def transcribe(
+        self, hub: ProviderContext, request: TranscriptionRequest
+    ) -> TranscriptionOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -159,8 +167,10 @@ _LANGUAGES = """
 af afr afrikaans|am amh amharic|ar ara arabic|as asm assamese|az aze azerbaijani|be bel belarusian|
 bg bul bulgarian|bn ben bengali|bs bos bosnian|ca cat catalan|cs ces,cze czech|cy cym,wel welsh|da dan danish|
 de deu,ger german|el ell,gre greek|en eng english|es spa spanish|et est estonian|eu eus,baq basque|
-fa fas,per persian|fi fin finnish|fil fil filipino|fr fra,fre french|ga gle irish|gl glg galician|gu guj gujarati|
-ha hau hausa|he heb hebrew|hi hin hindi|hr hrv croatian|hu hun hungarian|hy hye,arm armenian|id ind indonesian|
+fa fas,per persian|fi fin finnish|fil fil filipino|fr fra,fre french|ga gle irish|gl glg galician|
+gu guj gujarati|
+ha hau hausa|he heb hebrew|hi hin hindi|hr hrv croatian|hu hun hungarian|hy hye,arm armenian|
+id ind indonesian|
 is isl,ice icelandic|it ita italian|ja jpn japanese|jv jav javanese|ka kat,geo georgian|kk kaz kazakh|
 km khm khmer|kn kan kannada|ko kor korean|la lat latin|lb ltz luxembourgish|lo lao lao|lt lit lithuanian|
 lv lav latvian|mi mri,mao maori|mk mkd,mac macedonian|ml mal malayalam|mn mon mongolian|mr mar marathi|

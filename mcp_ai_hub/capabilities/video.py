@@ -59,8 +59,10 @@ def pick_endpoint(resolved: Resolved, has_image: bool, image_variants: dict[str,
                                   hint="Drop `image`, or pick a model with image_to_video in list_models")
         return wire
     if "text_to_video" not in features and "image_to_video" in features:
-        raise InvalidArgument(f"{resolved.full_id} animates an input image; `image` is required",
-                              hint="Pass image (a local path, URL or data URI), or pick a text-to-video model")
+        raise InvalidArgument(
+            f"{resolved.full_id} animates an input image; `image` is required",
+            hint="Pass image (a local path, URL or data URI), or pick a text-to-video model",
+        )
     if wire.endswith("/image-to-video") and "text_to_video" in features:
         return wire[: -len("image-to-video")] + "text-to-video"
     return wire
@@ -93,7 +95,9 @@ def whole(seconds: float) -> int | float:
 
 
 
-def shape_fields(request: VideoRequest, resolved: Resolved, *, ratio_field: str = "aspect_ratio") -> dict[str, Any]:
+def shape_fields(
+    request: VideoRequest, resolved: Resolved, *, ratio_field: str = "aspect_ratio"
+) -> dict[str, Any]:
     """The optional fields the hosting platforms (fal, WaveSpeed, Together) share by name: the aspect
     ratio (under `ratio_field`), resolution, negative_prompt, seed, and generate_audio for models
     that make sound; only those the caller set."""

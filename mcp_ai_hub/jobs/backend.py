@@ -111,7 +111,9 @@ def load_backend(ref: str) -> JobBackend:
 
 
 BLOB_MIN = 4096  # strings at least this long that look like base64 or data URIs are dropped
-ENCODED = re.compile(r"[A-Za-z0-9+/=_\-\r\n]+")  # base64 (standard or URL-safe); not text without spaces (CJK)
+ENCODED = re.compile(
+    r"[A-Za-z0-9+/=_\-\r\n]+"
+)  # base64 (standard or URL-safe); not text without spaces (CJK)
 
 
 def compact_json(value: Any, *, max_string: int = 200_000) -> Any:

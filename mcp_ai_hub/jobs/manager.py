@@ -166,10 +166,20 @@ class JobManager:
                                        error={"code": exc.code, "message": exc.render()})
                 else:
                     log.exception("job %s: submit crashed", job.job_id)
-                    await self._finish(job.job_id, "failed", "submitting failed unexpectedly", error={
-                        "code": "job_failed", "message": (
-                            f"submitting failed unexpectedly ({type(exc).__name__}); {provider} may have received "
-                            f"it. It was not resubmitted, to avoid paying twice; check your {provider} dashboard")})
+                    await self._finish(
+                        job.job_id,
+                        "failed",
+                        "submitting failed unexpectedly",
+                        error={
+                            "code": "job_failed",
+                            "message": (
+                                f"submitting failed unexpectedly ({type(exc).__name__}); {provider} may have "
+                                f"received "
+                                f"it. It was not resubmitted, to avoid paying twice; check your {provider} "
+                                f"dashboard"
+                            ),
+                        },
+                    )
                 raise
             keeper.cancel()
             await self._update(job.job_id, {"state": state, "phase": "polling",
@@ -186,8 +196,11 @@ class JobManager:
         job = await self.store.get(job_id) if job_id.startswith("job_") else None
         if job is None:
             days = self.hub.settings.job_retention_days
-            raise JobNotFound(f"no job {job_id!r}", hint=f"Job ids come from the tool that started the job; finished "
-                                                           f"jobs are kept {days:g} days. See list_jobs")
+            raise JobNotFound(
+                f"no job {job_id!r}",
+                hint=f"Job ids come from the tool that started the job; finished "
+                f"jobs are kept {days:g} days. See list_jobs",
+            )
         return job
 
     async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
@@ -197,8 +210,14 @@ class JobManager:
                                   hint="Use queued, running, succeeded, failed or cancelled")
         return await self.store.recent(status, max(1, min(limit, 200)), kind)
 
-    async def wait(self, job_id: str, timeout: float, on_update: Callable[[Job], Awaitable[None]] | None = None,
-                   *, heartbeat: float = HEARTBEAT) -> Job:
+    async def wait(
+        self,
+        job_id: str,
+        timeout: float,
+        on_update: Callable[[Job], Awaitable[None]] | None = None,
+        *,
+        heartbeat: float = HEARTBEAT,
+    ) -> Job:
         """Wait up to `timeout` seconds for the job to end; call `on_update(job)` on every change
         and at least every `heartbeat` seconds. Returns the job as it is then."""
         job = await self.get(job_id)
@@ -235,8 +254,13 @@ class JobManager:
             await self._note(job, "too late to cancel: the outputs are being saved")
             return await self.get(job_id)
         if job.phase == "submitting":
-            await self._update(job_id, {"cancel_requested": True,
-                                             "message": "cancel requested; it is sent once the submit completes"})
+            await self._update(
+                job_id,
+                {
+                    "cancel_requested": True,
+                    "message": "cancel requested; it is sent once the submit completes",
+                },
+            )
             await self._announce(job_id)
             return await self.get(job_id)
         backend = load_backend(job.backend)
@@ -268,7 +292,9 @@ class JobManager:
 
     def _spawn_poller(self, job_id: str) -> None:
         if self._tg is None:
-            log.warning("job %s submitted outside a running job manager; it resumes at the next start", job_id)
+            log.warning(
+                "job %s submitted outside a running job manager; it resumes at the next start", job_id
+            )
             return
         if job_id not in self._pollers:
             self._pollers.add(job_id)
@@ -356,8 +382,15 @@ class JobManager:
                 failures += 1
                 limit = MAX_TRANSIENT_FAILURES if isinstance(exc, TRANSIENT) else MAX_OTHER_FAILURES
                 if failures >= limit:
-                    await self._finish(job_id, "failed", f"polling {job.provider} kept failing", error={
-                        "code": "job_failed", "message": f"polling {job.provider} failed {failures} times: {exc.render()}"})
+                    await self._finish(
+                        job_id,
+                        "failed",
+                        f"polling {job.provider} kept failing",
+                        error={
+                            "code": "job_failed",
+                            "message": f"polling {job.provider} failed {failures} times: {exc.render()}",
+                        },
+                    )
                     return
                 log.info("job %s: poll failed (%s), retrying", job_id, exc.render())
                 interval = min(ceiling, max(interval, base) * 2)
@@ -366,7 +399,11 @@ class JobManager:
             failures = 0
             if not await self._apply(job, result):
                 return
-            if result.status != job.status or result.progress != job.progress or result.message != job.message:
+            if (
+                result.status != job.status
+                or result.progress != job.progress
+                or result.message != job.message
+            ):
                 interval = base
             else:
                 interval = min(ceiling, interval * 1.5)
@@ -435,17 +472,27 @@ class JobManager:
                     storage_failures += 1
                     urls = [r["url"] for r in job.pending if not str(r.get("url", "")).startswith("data:")]
                     where = f"; the provider's result: {', '.join(urls)}" if urls else ""
-                    await self._note(job, f"{job.provider} finished, but saving failed: {exc.render()}{where}. "
-                                          "Retrying; get_job retries at once")
+                    await self._note(
+                        job,
+                        f"{job.provider} finished, but saving failed: {exc.render()}{where}. "
+                        "Retrying; get_job retries at once",
+                    )
                     await self._sleep(job.job_id, min(60.0, 2.0 ** storage_failures))
                 except HubError as exc:
                     attempts += 1
                     if attempts >= MAX_DOWNLOAD_ATTEMPTS or not isinstance(exc, TRANSIENT):
                         where = "" if ref.url.startswith("data:") else f"; the provider's URL was {ref.url}"
-                        await self._finish(job.job_id, "failed", "saving an output failed", owner=self.owner, error={
-                            "code": exc.code if exc.code == "output_too_large" else "job_failed",
-                            "message": f"{job.provider} finished but saving output {index + 1} failed: "
-                                       f"{exc.render()}{where}"})
+                        await self._finish(
+                            job.job_id,
+                            "failed",
+                            "saving an output failed",
+                            owner=self.owner,
+                            error={
+                                "code": exc.code if exc.code == "output_too_large" else "job_failed",
+                                "message": f"{job.provider} finished but saving output {index + 1} failed: "
+                                f"{exc.render()}{where}",
+                            },
+                        )
                         return
                     await anyio.sleep(min(30.0, (self.poll_override or 1.0) * 2 ** attempts))
             outputs.append(media.to_dict())
@@ -462,13 +509,17 @@ class JobManager:
         try:
             outcome = await backend.cancel(self.hub, job.state)
         except HubError as exc:
-            return "failed", (f"cancelled here; the cancel request to {job.provider} failed ({exc.render()}), so it "
-                              "may still run and bill; its result will be ignored")
+            return "failed", (
+                f"cancelled here; the cancel request to {job.provider} failed ({exc.render()}), so it "
+                "may still run and bill; its result will be ignored"
+            )
         if outcome == "cancelled":
             return outcome, f"cancelled; {job.provider} accepted the cancel request"
         if outcome == "unsupported":
-            return outcome, (f"cancelled here; {job.provider} has no cancel endpoint, so it may still run (and "
-                             "bill) there; its result will be ignored")
+            return outcome, (
+                f"cancelled here; {job.provider} has no cancel endpoint, so it may still run (and "
+                "bill) there; its result will be ignored"
+            )
         return outcome, ""
 
     # --- writing records: keys (and echoes of them) never reach the store ---------------------------
@@ -548,7 +599,11 @@ class JobManager:
         if now - self._last_purge > PURGE_EVERY:
             self._last_purge = now
             if removed := await self.store.purge(now - self.retention_seconds):
-                log.info("removed %d finished jobs older than %g days", removed, self.hub.settings.job_retention_days)
+                log.info(
+                    "removed %d finished jobs older than %g days",
+                    removed,
+                    self.hub.settings.job_retention_days,
+                )
         for job in await self.store.active():
             if job.job_id in self._pollers or job.job_id in self._submitting or not self._can_poll(job):
                 continue

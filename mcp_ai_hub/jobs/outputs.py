@@ -53,5 +53,7 @@ async def save_output(hub: ProviderContext, api: ProviderApi, ref: OutputRef) ->
                 url = target
                 continue
             hint = response.headers.get("content-type", "").split(";")[0].strip() or ref.mime_type
-            return await hub.media.save_stream(response.aiter_bytes(), provider, mime_hint=hint, source_url=ref.url)
+            return await hub.media.save_stream(
+                response.aiter_bytes(), provider, mime_hint=hint, source_url=ref.url
+            )
     raise ProviderUnavailable(f"{provider} redirected the download too often", provider=provider)

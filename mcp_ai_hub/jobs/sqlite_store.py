@@ -108,8 +108,10 @@ class SqliteJobStore:
 
     def _storage_error(self, exc: Exception) -> StorageError:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return StorageError(f"the job database {self.path} cannot be used ({reason})",
-                            hint="Make its directory writable or set AI_HUB_STATE_DIR to a writable directory")
+        return StorageError(
+            f"the job database {self.path} cannot be used ({reason})",
+            hint="Make its directory writable or set AI_HUB_STATE_DIR to a writable directory",
+        )
 
     def check_writable(self) -> None:
         """Prove the state directory can hold the database (StorageError otherwise); cheap, no SQLite."""
@@ -156,7 +158,9 @@ class SqliteJobStore:
 
     async def get(self, job_id: str) -> Job | None:
         def read() -> Job | None:
-            row = self._conn.execute(f"SELECT {','.join(_COLUMNS)} FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+            row = self._conn.execute(
+                f"SELECT {','.join(_COLUMNS)} FROM jobs WHERE job_id = ?", (job_id,)
+            ).fetchone()
             return _row_to_job(row) if row else None
 
         return await self._run(read)
@@ -172,7 +176,8 @@ class SqliteJobStore:
                 args.append(kind)
             clause = f"WHERE {' AND '.join(where)}" if where else ""
             rows = self._conn.execute(
-                f"SELECT {','.join(_COLUMNS)} FROM jobs {clause} ORDER BY created_at DESC LIMIT ?", (*args, limit)
+                f"SELECT {','.join(_COLUMNS)} FROM jobs {clause} ORDER BY created_at DESC LIMIT ?",
+                (*args, limit),
             ).fetchall()
             return [_row_to_job(r) for r in rows]
 
@@ -237,7 +242,8 @@ class SqliteJobStore:
         def write() -> bool:
             now = time.time()
             cur = self._conn.execute(
-                f"UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ? AND status IN {ACTIVE_SQL} "
+                f"UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ? AND status IN "
+                f"{ACTIVE_SQL} "
                 "AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ? OR lease_owner IS ?)",
                 (owner, now + seconds, job_id, owner, now, previous),
             )
@@ -248,7 +254,8 @@ class SqliteJobStore:
     async def renew(self, job_id: str, owner: str, seconds: float) -> bool:
         def write() -> bool:
             cur = self._conn.execute(
-                f"UPDATE jobs SET lease_until = ? WHERE job_id = ? AND lease_owner = ? AND status IN {ACTIVE_SQL}",
+                f"UPDATE jobs SET lease_until = ? WHERE job_id = ? AND lease_owner = ? AND status IN "
+                f"{ACTIVE_SQL}",
                 (time.time() + seconds, job_id, owner),
             )
             return cur.rowcount == 1
@@ -259,10 +266,13 @@ class SqliteJobStore:
         """Give up leases (on shutdown) so another process can take the jobs over at once."""
         def write() -> None:
             if job_ids is None:
-                self._conn.execute("UPDATE jobs SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?", (owner,))
+                self._conn.execute(
+                    "UPDATE jobs SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?", (owner,)
+                )
             else:
                 self._conn.executemany(
-                    "UPDATE jobs SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ? AND job_id = ?",
+                    "UPDATE jobs SET lease_owner = NULL, lease_until = 0 "
+                    "WHERE lease_owner = ? AND job_id = ?",
                     [(owner, j) for j in job_ids],
                 )
 
@@ -272,7 +282,8 @@ class SqliteJobStore:
         """Delete finished jobs whose end is older than `finished_before`; returns how many."""
         def write() -> int:
             cur = self._conn.execute(
-                f"DELETE FROM jobs WHERE status NOT IN {ACTIVE_SQL} AND COALESCE(finished_at, updated_at) < ?",
+                f"DELETE FROM jobs WHERE status NOT IN {ACTIVE_SQL} "
+                "AND COALESCE(finished_at, updated_at) < ?",
                 (finished_before,),
             )
             return cur.rowcount

@@ -59,12 +59,23 @@ class Job:
         return self.out().to_dict()
 
     def out(self) -> JobOut:
-        return JobOut.model_validate({
-            "job_id": self.job_id, "resource_uri": self.resource_uri, "kind": self.kind, "status": self.status,
-            "progress": self.progress, "message": self.message, "provider": self.provider, "model": self.model,
-            "outputs": list(self.outputs), "error": self.error, "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at), "result": self.result,
-        })
+        return JobOut.model_validate(
+            {
+                "job_id": self.job_id,
+                "resource_uri": self.resource_uri,
+                "kind": self.kind,
+                "status": self.status,
+                "progress": self.progress,
+                "message": self.message,
+                "provider": self.provider,
+                "model": self.model,
+                "outputs": list(self.outputs),
+                "error": self.error,
+                "created_at": iso(self.created_at),
+                "updated_at": iso(self.updated_at),
+                "result": self.result,
+            }
+        )
 
 
 def iso(ts: float) -> str:

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
     from ..context import ProviderContext
 
 # error `code`/`type` values that mean the provider refused on safety grounds
-CONTENT_POLICY_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
+CONTENT_POLICY_CODES = {
+    "content_policy_violation",
+    "moderation_blocked",
+    "content_filter",
+    "safety_violation",
+}
 BAD_KEY = re.compile(r"(?i)(incorrect|invalid) api key")
 
 
@@ -55,7 +60,9 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
     return make_error(status, message)
 
 
-def refusing_parser(pattern: re.Pattern[str], hint: str) -> Callable[[int, bytes, Mapping[str, str]], HubError]:
+def refusing_parser(
+    pattern: re.Pattern[str], hint: str
+) -> Callable[[int, bytes, Mapping[str, str]], HubError]:
     """`parse_error` that also reads a 4xx message matching `pattern` (a vendor's wording of a
     safety refusal) as [content_policy] with `hint`."""
 

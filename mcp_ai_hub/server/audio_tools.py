@@ -51,7 +51,9 @@ class SpeechOut(BaseModel):
     characters: int
     voice: str = Field(description="The voice used; speaker=voice pairs for a dialogue")
     format: str
-    job: JobOut | None = Field(None, description="The hub job, when a queue-based provider has not finished yet")
+    job: JobOut | None = Field(
+        None, description="The hub job, when a queue-based provider has not finished yet"
+    )
 
 
 class TranscriptionOut(BaseModel):
@@ -61,18 +63,31 @@ class TranscriptionOut(BaseModel):
     segments: list[SegmentOut]
     model: str
     provider: str
-    job: JobOut | None = Field(None, description="The hub job, when a queue-based provider has not finished yet")
+    job: JobOut | None = Field(
+        None, description="The hub job, when a queue-based provider has not finished yet"
+    )
 
 
 class SpeakerTurn(BaseModel):
-    speaker: str = Field("", description="Who speaks this line (a name such as 'Joe'); lines of one speaker share a voice")
+    speaker: str = Field(
+        "", description="Who speaks this line (a name such as 'Joe'); lines of one speaker share a voice"
+    )
     voice: str = Field("", description="Voice for this speaker (name or id); needed on its first line only; "
                                        "empty lets the hub pick distinct voices")
     text: str = Field(description="What is said")
 
 
-async def _run(progress: CallProgress, hub: Hub, kind: str, provider: str, model: str, spec: Any, wait_seconds: float,
-               preset: str, meta: dict[str, Any] | None = None) -> Job:
+async def _run(
+    progress: CallProgress,
+    hub: Hub,
+    kind: str,
+    provider: str,
+    model: str,
+    spec: Any,
+    wait_seconds: float,
+    preset: str,
+    meta: dict[str, Any] | None = None,
+) -> Job:
     """Start a provider job (keeping `meta` with it) and wait for it; cancelling the call cancels the
     provider job."""
     meta = {**(meta or {}), **({"preset": preset} if preset else {})}
@@ -91,8 +106,11 @@ def _unfinished(hub: Hub, job: Job, empty: dict[str, Any]) -> CallToolResult:
 
 async def _speech_from_job(job: Job, spec: SpeechJob) -> SpeechResult:
     if not job.outputs:
-        raise ProviderUnavailable(f"{spec.model} finished without audio (job {job.job_id})", provider=spec.provider,
-                                  hint="Try again")
+        raise ProviderUnavailable(
+            f"{spec.model} finished without audio (job {job.job_id})",
+            provider=spec.provider,
+            hint="Try again",
+        )
     media = await fill_duration(Media.from_dict(job.outputs[0]))
     fmt = EXTENSIONS.get(media.mime_type, "") or spec.format
     return SpeechResult(media, spec.model, spec.provider, spec.characters, spec.voice, fmt)
@@ -111,15 +129,21 @@ def _speech_result(hub: Hub, result: SpeechResult) -> CallToolResult:
 
 def register(mcp: MCPServer, hub: Hub) -> None:
 
-    @tool(mcp,
+    @tool(
+        mcp,
         title="Synthesize speech",
         description=(
             "Turn text into speech and save the audio file (its absolute path is in the result; it is also "
-            "readable as a media:// resource and, when small, attached inline). Providers: ElevenLabs (eleven_v3 "
-            "takes audio tags like [whispers] in the text), OpenAI (gpt-4o-mini-tts takes delivery instructions), "
-            "Gemini TTS (instructions, two-speaker dialogue), WaveSpeed MiniMax Speech-02 (MiniMax voice ids, mp3) "
-            "and ACE-Step music (text = style tags, provider_options lyrics). For a dialogue pass `speakers` instead "
-            "of `text`. WaveSpeed runs as a job: the call waits up to wait_seconds, then returns the job (get_job). "
+            "readable as a media:// resource and, when small, attached inline). Providers: ElevenLabs "
+            "(eleven_v3 "
+            "takes audio tags like [whispers] in the text), OpenAI (gpt-4o-mini-tts takes delivery "
+            "instructions), "
+            "Gemini TTS (instructions, two-speaker dialogue), WaveSpeed MiniMax Speech-02 (MiniMax voice "
+            "ids, mp3) "
+            "and ACE-Step music (text = style tags, provider_options lyrics). For a dialogue pass `speakers` "
+            "instead "
+            "of `text`. WaveSpeed runs as a job: the call waits up to wait_seconds, then returns the job "
+            "(get_job). "
             "list_models capability=speech shows each model's voices and formats."
         ),
         annotations=GENERATION,
@@ -128,19 +152,42 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     async def synthesize_speech(
         ctx: Context,
         text: Annotated[str, Field(description="The text to speak (leave empty when giving speakers)")] = "",
-        model: Annotated[str, Field(description="provider/model id or preset (best-tts, fast-tts); empty = default")] = "",
+        model: Annotated[
+            str, Field(description="provider/model id or preset (best-tts, fast-tts); empty = default")
+        ] = "",
         voice: Annotated[str, Field(description="Voice name or id; empty = the model's default voice")] = "",
-        format: Annotated[str, Field(description="Audio format; empty = the provider's default (mp3, or wav for Gemini)",
-                                     json_schema_extra={"enum": [*FORMATS]})] = "",
-        speed: Annotated[float, Field(description="Speaking speed, 1 = normal; 0 = the provider's default", ge=0)] = 0,
-        instructions: Annotated[str, Field(description="How to deliver it: tone, emotion, pace (OpenAI gpt-4o-mini-tts, "
-                                                       "Gemini TTS)")] = "",
-        speakers: Annotated[list[SpeakerTurn], Field(description="Multi-voice dialogue, one entry per line in order "
-                                                                 "(ElevenLabs eleven_v3, Gemini TTS up to 2 speakers)")] = [],  # noqa: B006
-        language: Annotated[str, Field(description="ISO 639-1 language code to enforce, where the model supports it")] = "",
-        provider_options: Annotated[dict[str, Any], Field(description="Provider-specific request fields, e.g. "
-                                                                      "ElevenLabs voice_settings or output_format, "
-                                                                      "MiniMax emotion, ACE-Step lyrics")] = {},  # noqa: B006
+        format: Annotated[
+            str,
+            Field(
+                description="Audio format; empty = the provider's default (mp3, or wav for Gemini)",
+                json_schema_extra={"enum": [*FORMATS]},
+            ),
+        ] = "",
+        speed: Annotated[
+            float, Field(description="Speaking speed, 1 = normal; 0 = the provider's default", ge=0)
+        ] = 0,
+        instructions: Annotated[
+            str,
+            Field(description="How to deliver it: tone, emotion, pace (OpenAI gpt-4o-mini-tts, Gemini TTS)"),
+        ] = "",
+        speakers: Annotated[
+            list[SpeakerTurn],
+            Field(
+                description="Multi-voice dialogue, one entry per line in order "
+                "(ElevenLabs eleven_v3, Gemini TTS up to 2 speakers)"
+            ),
+        ] = [],  # noqa: B006
+        language: Annotated[
+            str, Field(description="ISO 639-1 language code to enforce, where the model supports it")
+        ] = "",
+        provider_options: Annotated[
+            dict[str, Any],
+            Field(
+                description="Provider-specific request fields, e.g. "
+                "ElevenLabs voice_settings or output_format, "
+                "MiniMax emotion, ACE-Step lyrics"
+            ),
+        ] = {},  # noqa: B006
         wait_seconds: JobWait = DEFAULT_JOB_WAIT,
     ) -> Annotated[CallToolResult, SpeechOut]:
         hub = hub_of(ctx)
@@ -155,21 +202,42 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         module = hub.capability(resolved.provider, "speech")
         outcome = await module.synthesize(hub, request)
         if isinstance(outcome, SpeechJob):
-            job = await _run(CallProgress(ctx), hub, "speech", resolved.provider, resolved.model, outcome.spec, wait_seconds,
-                             resolved.preset)
+            job = await _run(
+                CallProgress(ctx),
+                hub,
+                "speech",
+                resolved.provider,
+                resolved.model,
+                outcome.spec,
+                wait_seconds,
+                resolved.preset,
+            )
             if job.status != "succeeded":
-                return _unfinished(hub, job, {"audio": None, "model": outcome.model, "provider": outcome.provider,
-                                              "characters": outcome.characters, "voice": outcome.voice,
-                                              "format": outcome.format})
+                return _unfinished(
+                    hub,
+                    job,
+                    {
+                        "audio": None,
+                        "model": outcome.model,
+                        "provider": outcome.provider,
+                        "characters": outcome.characters,
+                        "voice": outcome.voice,
+                        "format": outcome.format,
+                    },
+                )
             outcome = await _speech_from_job(job, outcome)
         return _speech_result(hub, outcome)
 
-    @tool(mcp,
+    @tool(
+        mcp,
         title="Transcribe audio",
         description=(
-            "Transcribe speech from an audio (or video) file: a local path inside the allowed input directories, "
-            "an http(s) URL, or a data URI. Set timestamps for timed segments and diarize for speaker labels; "
-            "segments have the same shape for every provider (OpenAI, ElevenLabs Scribe, Gemini, fal Whisper). "
+            "Transcribe speech from an audio (or video) file: a local path inside the allowed input "
+            "directories, "
+            "an http(s) URL, or a data URI. Set timestamps for timed segments and diarize for speaker "
+            "labels; "
+            "segments have the same shape for every provider (OpenAI, ElevenLabs Scribe, Gemini, fal "
+            "Whisper). "
             "fal Whisper runs as a job (local files are uploaded to fal storage first): the call waits up to "
             "wait_seconds, then returns the job (get_job)."
         ),
@@ -179,13 +247,19 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     async def transcribe_audio(
         ctx: Context,
         audio: Annotated[str, Field(description="Local path, http(s) URL or data URI of the audio")],
-        model: Annotated[str, Field(description="provider/model id or preset (best-stt); empty = default")] = "",
+        model: Annotated[
+            str, Field(description="provider/model id or preset (best-stt); empty = default")
+        ] = "",
         language: Annotated[str, Field(description="ISO 639-1 code of the spoken language, if known")] = "",
-        prompt: Annotated[str, Field(description="Context or spellings of names and terms to guide the transcript")] = "",
+        prompt: Annotated[
+            str, Field(description="Context or spellings of names and terms to guide the transcript")
+        ] = "",
         timestamps: Annotated[bool, Field(description="Return timed segments")] = False,
         diarize: Annotated[bool, Field(description="Label who speaks each segment")] = False,
-        provider_options: Annotated[dict[str, Any], Field(description="Provider-specific request fields, e.g. "
-                                                                      "ElevenLabs or fal num_speakers")] = {},  # noqa: B006
+        provider_options: Annotated[
+            dict[str, Any],
+            Field(description="Provider-specific request fields, e.g. ElevenLabs or fal num_speakers"),
+        ] = {},  # noqa: B006
         wait_seconds: JobWait = DEFAULT_JOB_WAIT,
     ) -> Annotated[CallToolResult, TranscriptionOut]:
         hub = hub_of(ctx)
@@ -199,17 +273,34 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         limit = (resolved.entry.max_input_bytes if resolved.entry else None) or module.MAX_INPUT_BYTES
         check_size(item, limit, resolved.full_id)
         progress = CallProgress(ctx)
-        request = TranscriptionRequest(audio=item, model=resolved, language=language.strip(), prompt=prompt.strip(),
-                                       timestamps=timestamps, diarize=diarize,
-                                       provider_options=dict(provider_options), progress=progress.step)
+        request = TranscriptionRequest(
+            audio=item,
+            model=resolved,
+            language=language.strip(),
+            prompt=prompt.strip(),
+            timestamps=timestamps,
+            diarize=diarize,
+            provider_options=dict(provider_options),
+            progress=progress.step,
+        )
         result = await module.transcribe(hub, request)
         if isinstance(result, TranscriptionJob):
             progress.next_phase()
             job = await _run(progress, hub, "transcription", resolved.provider, resolved.model,
                              result.spec, wait_seconds, resolved.preset, result.meta)
             if job.status != "succeeded":
-                return _unfinished(hub, job, {"text": "", "language": None, "duration_seconds": None,
-                                              "segments": [], "model": result.model, "provider": result.provider})
+                return _unfinished(
+                    hub,
+                    job,
+                    {
+                        "text": "",
+                        "language": None,
+                        "duration_seconds": None,
+                        "segments": [],
+                        "model": result.model,
+                        "provider": result.provider,
+                    },
+                )
             result = result.parse(job.result)
         if result.duration_seconds is None and item.path is not None:
             result.duration_seconds = await probe_duration(item.path, item.mime_type)

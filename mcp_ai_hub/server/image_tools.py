@@ -74,7 +74,8 @@ PARAMS = {
     "quality": "low, medium, high or auto (OpenAI); empty for the default",
     "seed": "Seed for reproducible output (Gemini native, Together, fal, WaveSpeed FLUX); -1 for none",
     "negative_prompt": "What to keep out of the image (Together)",
-    "input_images": "Images to edit or start from: local paths (inside the allowed input dirs), URLs or data URIs",
+    "input_images": "Images to edit or start from: local paths (inside the allowed input dirs), URLs or data "
+                    "URIs",
     "output_format": "png, jpeg or webp; empty for the model's default",
     "wait_seconds": "For queued providers (fal, WaveSpeed): how long to wait before returning the job",
     "provider_options": "Provider-specific fields merged into the request body",
@@ -85,7 +86,9 @@ class GenerateImageOut(BaseModel):
     images: list[MediaOut] = Field(description="Saved images")
     model: str = Field(description="provider/model that made them")
     provider: str
-    revised_prompt: str | None = Field(default=None, description="The prompt as the provider rewrote it, when it says")
+    revised_prompt: str | None = Field(
+        default=None, description="The prompt as the provider rewrote it, when it says"
+    )
     notes: list[str] = Field(default_factory=list, description="Mappings and partial failures worth knowing")
     job: JobOut | None = Field(default=None, description=(
         "The hub job (fal, WaveSpeed); when it has not finished, follow it with get_job"))
@@ -143,25 +146,44 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         model: Annotated[str, Field(description=PARAMS["model"])] = "",
         size: Annotated[str, Field(description=PARAMS["size"])] = "",
         aspect_ratio: Annotated[str, Field(description=PARAMS["aspect_ratio"])] = "",
-        n: Annotated[int, Field(description=PARAMS["n"], json_schema_extra={"minimum": 1, "maximum": MAX_N})] = 1,
+        n: Annotated[
+            int, Field(description=PARAMS["n"], json_schema_extra={"minimum": 1, "maximum": MAX_N})
+        ] = 1,
         quality: Annotated[str, Field(description=PARAMS["quality"])] = "",
         seed: Annotated[int, Field(description=PARAMS["seed"], json_schema_extra={"minimum": -1})] = -1,
         negative_prompt: Annotated[str, Field(description=PARAMS["negative_prompt"])] = "",
         # a plain default keeps the schema free of null unions; pydantic copies it for every call
         input_images: Annotated[list[str], Field(description=PARAMS["input_images"])] = [],  # noqa: B006
-        output_format: Annotated[str, Field(description=PARAMS["output_format"],
-                                            json_schema_extra={"enum": ["", *OUTPUT_FORMATS]})] = "",
-        wait_seconds: Annotated[float, Field(description=PARAMS["wait_seconds"], json_schema_extra={
-            "minimum": 0, "maximum": MAX_WAIT_SECONDS})] = DEFAULT_WAIT_SECONDS,
+        output_format: Annotated[
+            str, Field(description=PARAMS["output_format"], json_schema_extra={"enum": ["", *OUTPUT_FORMATS]})
+        ] = "",
+        wait_seconds: Annotated[
+            float,
+            Field(
+                description=PARAMS["wait_seconds"],
+                json_schema_extra={"minimum": 0, "maximum": MAX_WAIT_SECONDS},
+            ),
+        ] = DEFAULT_WAIT_SECONDS,
         provider_options: Annotated[dict[str, Any], Field(description=PARAMS["provider_options"])] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, GenerateImageOut]:
         hub = hub_of(ctx)
         resolved = hub.catalog.resolve(model, "image", hub.settings)
         module = hub.capability(resolved.provider, "image")
         request = build_request(
-            hub.catalog, hub.settings, resolved, prompt=prompt, size=size, aspect_ratio=aspect_ratio, n=n, quality=quality, seed=seed,
-            negative_prompt=negative_prompt, input_images=input_images, output_format=output_format,
-            wait_seconds=wait_seconds, provider_options=provider_options,
+            hub.catalog,
+            hub.settings,
+            resolved,
+            prompt=prompt,
+            size=size,
+            aspect_ratio=aspect_ratio,
+            n=n,
+            quality=quality,
+            seed=seed,
+            negative_prompt=negative_prompt,
+            input_images=input_images,
+            output_format=output_format,
+            wait_seconds=wait_seconds,
+            provider_options=provider_options,
         )
         progress = CallProgress(ctx)
         outcome = await progress.while_waiting(resolved.full_id, module.generate(hub, request))

@@ -126,10 +126,14 @@ def job_result(hub: Hub, job: Job, *, failed_is_error: bool = True, lead: str = 
                               structured_content=redact_data(data, secrets), is_error=True)
     if job.status in ("failed", "cancelled"):
         reason = (job.error or {}).get("message") or job.message
-        return ok(f"{head}Job {job.job_id} ({job.kind}, {where}) is {job.status}: {reason}{tail}", data, hub=hub)
-    text = (f"{head}Job {job.job_id} ({job.kind}, {where}) is {describe(job)}. It keeps running on the server: "
-            f"call get_job with job_id=\"{job.job_id}\" and wait_seconds={DEFAULT_WAIT} to wait for it, or read "
-            f"{job.resource_uri}.{tail}")
+        return ok(
+            f"{head}Job {job.job_id} ({job.kind}, {where}) is {job.status}: {reason}{tail}", data, hub=hub
+        )
+    text = (
+        f"{head}Job {job.job_id} ({job.kind}, {where}) is {describe(job)}. It keeps running on the server: "
+        f'call get_job with job_id="{job.job_id}" and wait_seconds={DEFAULT_WAIT} to wait for it, or read '
+        f"{job.resource_uri}.{tail}"
+    )
     return ok(text, data, hub=hub)
 
 
@@ -145,7 +149,9 @@ async def run_job_tool(ctx: Context, hub: Hub, job: Job, wait_seconds: float, *,
     call is cancelled (`cancel_on_abort`), and returns `job_result`. A tool with its own result
     shape for a finished job calls `wait_with_progress` and builds its result from `job.outputs`
     and `job.result`, using `job_result` while the job is not finished."""
-    job = await wait_with_progress(CallProgress(ctx), hub, job.job_id, wait_seconds, cancel_on_abort=cancel_on_abort)
+    job = await wait_with_progress(
+        CallProgress(ctx), hub, job.job_id, wait_seconds, cancel_on_abort=cancel_on_abort
+    )
     return job_result(hub, job)
 
 
@@ -197,11 +203,13 @@ WaitSeconds = Annotated[int, Field(ge=0, le=3600, description=(
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @tool(mcp,
+    @tool(
+        mcp,
         title="Get a job",
         description=(
             "The status of a long job (video, queued image/audio) started by another tool, waiting up to "
-            "wait_seconds for it to finish. A finished job lists its saved files (absolute paths, media:// URIs). "
+            "wait_seconds for it to finish. A finished job lists its saved files (absolute paths, media:// "
+            "URIs). "
             "Cancelling this call only stops the wait, never the job."
         ),
         annotations=READ_ONLY,
@@ -213,17 +221,23 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         wait_seconds: WaitSeconds = 0,
     ) -> Annotated[CallToolResult, JobOut]:
         hub = hub_of(ctx)
-        job = await wait_with_progress(CallProgress(ctx), hub, job_id.strip(), wait_seconds, cancel_on_abort=False)
+        job = await wait_with_progress(
+            CallProgress(ctx), hub, job_id.strip(), wait_seconds, cancel_on_abort=False
+        )
         return job_result(hub, job)
 
-    @tool(mcp,
+    @tool(
+        mcp,
         title="Cancel a job",
         description=(
-            "Cancel a long job: the provider's job is cancelled where the provider allows it; otherwise the hub "
-            "stops following it and ignores its result. A job whose outputs are already saving finishes instead."
+            "Cancel a long job: the provider's job is cancelled where the provider allows it; otherwise the "
+            "hub "
+            "stops following it and ignores its result. A job whose outputs are already saving finishes "
+            "instead."
         ),
-        annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, open_world_hint=True,
-                                    idempotent_hint=True),
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=True, open_world_hint=True, idempotent_hint=True
+        ),
     )
     @tool_errors
     async def cancel_job(
@@ -251,8 +265,13 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         lines += [f"- {j.job_id} {j.kind} {j.provider}/{j.model}: {describe(j)}" for j in jobs]
         return ok("\n".join(lines), {"jobs": [j.to_dict() for j in jobs]}, hub=hub)
 
-    @mcp.resource("jobs://{job_id}", name="job", title="Job", mime_type="application/json",
-                  description="A job's current state (always fresh): status, progress, message, saved outputs")
+    @mcp.resource(
+        "jobs://{job_id}",
+        name="job",
+        title="Job",
+        mime_type="application/json",
+        description="A job's current state (always fresh): status, progress, message, saved outputs",
+    )
     async def job_resource(job_id: str) -> str:
         try:
             job = await hub.jobs.get(job_id)

@@ -60,12 +60,24 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @tool_errors
     async def list_models(
         ctx: Context,
-        capability: Annotated[str, Field(description="Only models with this capability",
-                                         json_schema_extra={"enum": ["", *CAPABILITIES]})] = "",
-        provider: Annotated[str, Field(description="Only this provider's models",
-                                       json_schema_extra={"enum": ["", *hub.settings.registry.names]})] = "",
+        capability: Annotated[
+            str,
+            Field(
+                description="Only models with this capability",
+                json_schema_extra={"enum": ["", *CAPABILITIES]},
+            ),
+        ] = "",
+        provider: Annotated[
+            str,
+            Field(
+                description="Only this provider's models",
+                json_schema_extra={"enum": ["", *hub.settings.registry.names]},
+            ),
+        ] = "",
         available_only: Annotated[bool, Field(description="Only models whose provider key is set")] = False,
-        refresh: Annotated[bool, Field(description="Also fetch each configured provider's live model list")] = False,
+        refresh: Annotated[
+            bool, Field(description="Also fetch each configured provider's live model list")
+        ] = False,
     ) -> Annotated[CallToolResult, ListModelsOut]:
         hub = hub_of(ctx)
         listing.check_filters(capability, provider, hub.settings.registry)
@@ -76,7 +88,10 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         lines = [f"{len(rows)} models ({sum(r['available'] for r in rows)} available)."]
         for r in rows[:60]:
             mark = "" if r["available"] else " (no key)"
-            lines.append(f"- {r['id']} [{', '.join(r['capabilities'])}]{mark}{' DEPRECATED' if r['deprecated'] else ''}")
+            lines.append(
+                f"- {r['id']} "
+                f"[{', '.join(r['capabilities'])}]{mark}{' DEPRECATED' if r['deprecated'] else ''}"
+            )
         if len(rows) > 60:
             lines.append(f"... and {len(rows) - 60} more in the structured result")
         lines.append("Presets: " + ", ".join(f"{n} -> {p['resolves_to']}" for n, p in out["presets"].items()))

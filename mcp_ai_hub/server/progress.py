@@ -57,7 +57,9 @@ class CallProgress:
                 return
             self.last = value
             try:
-                await self.sink.report_progress(value, None if total is None else self.offset + total, message)
+                await self.sink.report_progress(
+                    value, None if total is None else self.offset + total, message
+                )
             except Exception:  # a client that went away must not break the work
                 log.debug("progress notification failed", exc_info=True)
 

@@ -33,15 +33,21 @@ def hub_of(ctx: Context) -> Hub:
     return cast(Hub, ctx.request_context.lifespan_context)
 
 
-def ok(text: str, structured: dict[str, Any], extra: list[ContentBlock] | None = None, *, hub: Hub) -> CallToolResult:
+def ok(
+    text: str, structured: dict[str, Any], extra: list[ContentBlock] | None = None, *, hub: Hub
+) -> CallToolResult:
     secrets = hub.settings.secrets()
     blocks: list[ContentBlock] = [TextContent(type="text", text=redact(text, secrets))]
-    return CallToolResult(content=blocks + list(extra or []), structured_content=redact_data(structured, secrets))
+    return CallToolResult(
+        content=blocks + list(extra or []), structured_content=redact_data(structured, secrets)
+    )
 
 
 def error(err: HubError, hub: Hub | None) -> CallToolResult:
     secrets = hub.settings.secrets() if hub else []
-    return CallToolResult(content=[TextContent(type="text", text=redact(err.render(), secrets))], is_error=True)
+    return CallToolResult(
+        content=[TextContent(type="text", text=redact(err.render(), secrets))], is_error=True
+    )
 
 
 def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Awaitable[CallToolResult]]:
@@ -61,7 +67,8 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
         except Exception as exc:  # noqa: BLE001 - a bug must still give a clean, redacted result
             secrets = hub.settings.secrets() if hub else []
             log.error("tool %s failed:\n%s", fn.__name__, redacted_traceback(exc, secrets))
-            text = f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); see the server log"
+            text = (f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); "
+                    "see the server log")
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
     return wrapper

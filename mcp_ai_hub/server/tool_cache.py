@@ -38,7 +38,9 @@ def tool(mcp: MCPServer, *, title: str, description: str,
         if built is None:
             built = Tool.from_function(fn, title=title, description=description, annotations=annotations)
             _BUILT[key] = built
-        mcp._tool_manager._tools[built.name] = built.model_copy(update={"fn": fn})  # the SDK adds tools only from functions
+        mcp._tool_manager._tools[built.name] = built.model_copy(
+            update={"fn": fn}
+        )  # the SDK adds tools only from functions
         return fn
 
     return decorator

@@ -20,12 +20,15 @@ from .tool_cache import tool
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
-    @tool(mcp,
+    @tool(
+        mcp,
         title="Generate a video",
         description=(
-            "Generate a video clip from a prompt, optionally animating an image (image-to-video), on Veo, Kling, "
+            "Generate a video clip from a prompt, optionally animating an image (image-to-video), on Veo, "
+            "Kling, "
             "Seedance, WAN, MiniMax, Grok Imagine, Sora and more (list_models capability=video). Video takes "
-            "minutes: the call waits up to wait_seconds with progress, then returns the job; call get_job to keep "
+            "minutes: the call waits up to wait_seconds with progress, then returns the job; call get_job to "
+            "keep "
             "waiting. The finished MP4 is saved on the server's disk (path and media:// URI in the result)."
         ),
         annotations=GENERATION,
@@ -34,21 +37,46 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     async def generate_video(
         ctx: Context,
         prompt: Annotated[str, Field(description="What the video shows and how it moves")],
-        model: Annotated[str, Field(description=(
-            "provider/model id or preset (best-video); empty for the default. See list_models capability=video"))] = "",
-        image: Annotated[str, Field(description=(
-            "Image to animate (image-to-video): a local path inside the allowed input directories, an http(s) "
-            "URL or a data URI"))] = "",
-        duration_seconds: Annotated[float, Field(ge=0, le=60, description=(
-            "Clip length in seconds; 0 for the model's default"))] = 0,
-        aspect_ratio: Annotated[str, Field(description="e.g. 16:9, 9:16, 1:1; empty for the model's default")] = "",
-        resolution: Annotated[str, Field(description="e.g. 480p, 720p, 1080p; empty for the model's default")] = "",
+        model: Annotated[
+            str,
+            Field(
+                description=(
+                    "provider/model id or preset (best-video); empty for the default. See list_models "
+                    "capability=video"
+                )
+            ),
+        ] = "",
+        image: Annotated[
+            str,
+            Field(
+                description=(
+                    "Image to animate (image-to-video): a local path inside the allowed input directories, "
+                    "an http(s) "
+                    "URL or a data URI"
+                )
+            ),
+        ] = "",
+        duration_seconds: Annotated[
+            float, Field(ge=0, le=60, description=("Clip length in seconds; 0 for the model's default"))
+        ] = 0,
+        aspect_ratio: Annotated[
+            str, Field(description="e.g. 16:9, 9:16, 1:1; empty for the model's default")
+        ] = "",
+        resolution: Annotated[
+            str, Field(description="e.g. 480p, 720p, 1080p; empty for the model's default")
+        ] = "",
         negative_prompt: Annotated[str, Field(description="What to avoid, where the model takes it")] = "",
         seed: Annotated[int, Field(ge=-1, description="Seed for repeatable results; -1 for random")] = -1,
         audio: Annotated[bool, Field(description="Generate sound where the model can choose")] = True,
         wait_seconds: WaitSeconds = DEFAULT_WAIT,
-        provider_options: Annotated[dict[str, Any], Field(description=(
-            "Extra provider-specific input fields, sent as they are (they override the fields above)"))] = {},  # noqa: B006
+        provider_options: Annotated[
+            dict[str, Any],
+            Field(
+                description=(
+                    "Extra provider-specific input fields, sent as they are (they override the fields above)"
+                )
+            ),
+        ] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, JobOut]:
         hub = hub_of(ctx)
         if not prompt.strip() and not image.strip():
@@ -57,9 +85,14 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         hub.key(resolved.provider)
         module = hub.capability(resolved.provider, "video")
         request = VideoRequest(
-            prompt=prompt.strip(), image=resolve_input(image, hub.settings, what="image") if image.strip() else None,
-            duration_seconds=duration_seconds, aspect_ratio=aspect_ratio.strip(), resolution=resolution.strip(),
-            negative_prompt=negative_prompt.strip(), seed=None if seed < 0 else seed, audio=audio,
+            prompt=prompt.strip(),
+            image=resolve_input(image, hub.settings, what="image") if image.strip() else None,
+            duration_seconds=duration_seconds,
+            aspect_ratio=aspect_ratio.strip(),
+            resolution=resolution.strip(),
+            negative_prompt=negative_prompt.strip(),
+            seed=None if seed < 0 else seed,
+            audio=audio,
             provider_options=dict(provider_options or {}),
         )
         spec = await module.prepare(hub, resolved, request)

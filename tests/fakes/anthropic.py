@@ -11,8 +11,11 @@ from .base import FakeProvider, Recorded
 
 
 def anthropic_error(status: int, type_: str, message: str) -> JSONResponse:
-    return JSONResponse({"type": "error", "error": {"type": type_, "message": message},
-                         "request_id": "req_011CFakeRequest"}, status, headers={"request-id": "req_011CFakeRequest"})
+    return JSONResponse(
+        {"type": "error", "error": {"type": type_, "message": message}, "request_id": "req_011CFakeRequest"},
+        status,
+        headers={"request-id": "req_011CFakeRequest"},
+    )
 
 
 class FakeAnthropic(FakeProvider):
@@ -20,7 +23,10 @@ class FakeAnthropic(FakeProvider):
     model_ids = ("claude-opus-4-6", "claude-sonnet-4-6", "claude-live-only-9")
 
     def auth_ok(self, request: Recorded) -> bool:
-        key_ok = request.headers.get("x-api-key") == self.key or request.headers.get("authorization") == f"Bearer {self.key}"
+        key_ok = (
+            request.headers.get("x-api-key") == self.key
+            or request.headers.get("authorization") == f"Bearer {self.key}"
+        )
         return key_ok and request.headers.get("anthropic-version") in ("2023-06-01", "2026-10-21")
 
     def auth_error(self) -> Response:
@@ -34,10 +40,17 @@ class FakeAnthropic(FakeProvider):
         ids = self.model_ids
         start = ids.index(after) + 1 if after in ids else 0
         page = ids[start:start + 2]  # small pages so paging is exercised
-        return JSONResponse({
-            "data": [{"type": "model", "id": m, "display_name": m, "created_at": "2026-01-01T00:00:00Z"} for m in page],
-            "has_more": start + 2 < len(ids), "first_id": page[0] if page else None, "last_id": page[-1] if page else None,
-        })
+        return JSONResponse(
+            {
+                "data": [
+                    {"type": "model", "id": m, "display_name": m, "created_at": "2026-01-01T00:00:00Z"}
+                    for m in page
+                ],
+                "has_more": start + 2 < len(ids),
+                "first_id": page[0] if page else None,
+                "last_id": page[-1] if page else None,
+            }
+        )
 
     def hub_env(self) -> dict[str, str]:
         return {"ANTHROPIC_API_KEY": self.key, "ANTHROPIC_BASE_URL": self.base_url}

@@ -1,6 +1,7 @@
 """Fake Anthropic Messages API: `POST /v1/messages` checks the request the way the real API does
 (max_tokens required, thinking budget >= 1024 and below max_tokens, no temperature with thinking,
-which thinking types each model takes, effort values, known tool types, image sources) and answers with a Message body or the typed event stream
+which thinking types each model takes, effort values, known tool types, image sources) and answers
+with a Message body or the typed event stream
 (`message_start`, `content_block_*`, `ping`, `message_delta`, `message_stop`, or `error`), including
 thinking blocks and the server-side web search tool with its citations."""
 
@@ -90,22 +91,60 @@ async def messages(request: Request) -> Response:
     thinking = k["thinking"] if (body.get("thinking") or {}).get("type") in ("enabled", "adaptive") else ""
     searched = bool(body.get("tools"))
     sources = (k["citations"] if k["citations"] is not None else SOURCES) if searched else []
-    citations = [{"type": "web_search_result_location", "url": s["url"], "title": s["title"],
-                  "encrypted_index": "EqQBCgIYAhIM", "cited_text": "tides are caused by the Moon"} for s in sources]
+    citations = [
+        {
+            "type": "web_search_result_location",
+            "url": s["url"],
+            "title": s["title"],
+            "encrypted_index": "EqQBCgIYAhIM",
+            "cited_text": "tides are caused by the Moon",
+        }
+        for s in sources
+    ]
     usage = {"input_tokens": 25, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 3,
              "output_tokens": len(pieces) + len(reply_pieces(thinking)) if thinking else len(pieces)}
     if searched:
         usage["server_tool_use"] = {"web_search_requests": 1}
-    search_blocks = [
-        {"type": "server_tool_use", "id": "srvtoolu_fake1", "name": "web_search", "input": {"query": "tides"}},
-        {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_fake1", "content": [
-            {"type": "web_search_result", "url": s["url"], "title": s["title"], "encrypted_content": "Eq8B",
-             "page_age": "April 1, 2026"} for s in SOURCES]},
-    ] if searched else []
-    message = {"id": "msg_fake1", "type": "message", "role": "assistant", "model": body["model"],
-               "stop_sequence": None, "stop_reason": stop_reason, "usage": usage, "content": (
-                   ([{"type": "thinking", "thinking": thinking, "signature": "EqQBCgIYAh"}] if thinking else [])
-                   + search_blocks + [{"type": "text", "text": "".join(pieces), "citations": citations or None}])}
+    search_blocks = (
+        [
+            {
+                "type": "server_tool_use",
+                "id": "srvtoolu_fake1",
+                "name": "web_search",
+                "input": {"query": "tides"},
+            },
+            {
+                "type": "web_search_tool_result",
+                "tool_use_id": "srvtoolu_fake1",
+                "content": [
+                    {
+                        "type": "web_search_result",
+                        "url": s["url"],
+                        "title": s["title"],
+                        "encrypted_content": "Eq8B",
+                        "page_age": "April 1, 2026",
+                    }
+                    for s in SOURCES
+                ],
+            },
+        ]
+        if searched
+        else []
+    )
+    message = {
+        "id": "msg_fake1",
+        "type": "message",
+        "role": "assistant",
+        "model": body["model"],
+        "stop_sequence": None,
+        "stop_reason": stop_reason,
+        "usage": usage,
+        "content": (
+            ([{"type": "thinking", "thinking": thinking, "signature": "EqQBCgIYAh"}] if thinking else [])
+            + search_blocks
+            + [{"type": "text", "text": "".join(pieces), "citations": citations or None}]
+        ),
+    }
     if not body.get("stream"):
         return JSONResponse(message, headers={"request-id": "req_fake1"})
 
@@ -120,8 +159,12 @@ async def messages(request: Request) -> Response:
                                                                            "signature": ""}))
         frames += [event("content_block_delta", index=0, delta={"type": "thinking_delta", "thinking": p})
                    for p in reply_pieces(thinking)]
-        frames += [event("content_block_delta", index=0, delta={"type": "signature_delta", "signature": "EqQBCgIYAh"}),
-                   event("content_block_stop", index=0)]
+        frames += [
+            event(
+                "content_block_delta", index=0, delta={"type": "signature_delta", "signature": "EqQBCgIYAh"}
+            ),
+            event("content_block_stop", index=0),
+        ]
         index = 1
     frames.append(event("ping"))
     if searched:
@@ -135,7 +178,9 @@ async def messages(request: Request) -> Response:
     frames.append(event("content_block_start", index=index, content_block={"type": "text", "text": ""}))
     frames += [event("content_block_delta", index=index, delta={"type": "citations_delta", "citation": c})
                for c in citations]
-    frames += [event("content_block_delta", index=index, delta={"type": "text_delta", "text": p}) for p in pieces]
+    frames += [
+        event("content_block_delta", index=index, delta={"type": "text_delta", "text": p}) for p in pieces
+    ]
     if k["error_after"] is not None:
         error = k["error"] or {"type": "overloaded_error", "message": "Overloaded"}
         frames = frames[: k["error_after"] + 2] + [frame({"type": "error", "error": error}, event="error")]

@@ -144,7 +144,11 @@ class FakeProvider:
         self.disconnects.clear()
 
     def calls(self, path_regex: str = "", method: str | None = None) -> list[Recorded]:
-        return [r for r in self.requests if re.search(path_regex, r.path) and (method is None or r.method == method)]
+        return [
+            r
+            for r in self.requests
+            if re.search(path_regex, r.path) and (method is None or r.method == method)
+        ]
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -168,7 +172,9 @@ class FakeProvider:
             if not message.get("more_body"):
                 break
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        rec = Recorded(scope["method"], scope["path"], parse_qs(scope["query_string"].decode()), headers, body)
+        rec = Recorded(
+            scope["method"], scope["path"], parse_qs(scope["query_string"].decode()), headers, body
+        )
         self.requests.append(rec)
 
         fault = next((f for f in self.faults if f.times > 0 and f.matches(rec.method, rec.path)), None)
@@ -177,8 +183,13 @@ class FakeProvider:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.drop:
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")],
+                    }
+                )
                 await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
                 raise ConnectionAbortedError("fault: dropped connection")
             if fault.malformed:
@@ -186,8 +197,11 @@ class FakeProvider:
                 return
             if fault.status is not None:
                 payload = fault.body
-                response = (JSONResponse(payload, fault.status, headers=fault.headers) if not isinstance(payload, bytes)
-                            else Response(payload, fault.status, headers=fault.headers))
+                response = (
+                    JSONResponse(payload, fault.status, headers=fault.headers)
+                    if not isinstance(payload, bytes)
+                    else Response(payload, fault.status, headers=fault.headers)
+                )
                 await response(scope, receive, send)
                 return
 

@@ -17,13 +17,22 @@ from .base import FakeProvider, fake_of
 from .elevenlabs import elevenlabs_error
 from .openai_speech import mp3_frames
 
-PREMADE = {"21m00Tcm4TlvDq8ikWAM": "Rachel", "JBFqnCBsd6RMkjVDRZzb": "George", "EXAVITQu4vr4xnJjxmVL": "Sarah",
-           "pNInz6obpgDQGcFmaJgB": "Adam"}
-CUSTOM = {"nInA0000000000000001": "Narrator Nina - warm storyteller", "bOb00000000000000002": "Bob the Builder"}
+PREMADE = {
+    "21m00Tcm4TlvDq8ikWAM": "Rachel",
+    "JBFqnCBsd6RMkjVDRZzb": "George",
+    "EXAVITQu4vr4xnJjxmVL": "Sarah",
+    "pNInz6obpgDQGcFmaJgB": "Adam",
+}
+CUSTOM = {
+    "nInA0000000000000001": "Narrator Nina - warm storyteller",
+    "bOb00000000000000002": "Bob the Builder",
+}
 TTS_MODELS = {"eleven_v3", "eleven_turbo_v2_5", "eleven_flash_v2_5", "eleven_multilingual_v2", "eleven_v4",
               "eleven_v4_turbo"}
-OUTPUT_FORMAT = re.compile(r"^(mp3_(22050_32|44100_(32|64|96|128|192))|pcm_(8000|16000|22050|24000|44100|48000)"
-                           r"|ulaw_8000|alaw_8000|opus_48000_(32|64|96|128|192))$")
+OUTPUT_FORMAT = re.compile(
+    r"^(mp3_(22050_32|44100_(32|64|96|128|192))|pcm_(8000|16000|22050|24000|44100|48000)"
+    r"|ulaw_8000|alaw_8000|opus_48000_(32|64|96|128|192))$"
+)
 SECONDS_PER_CHAR = 0.01
 
 
@@ -50,7 +59,9 @@ def audio_for(output_format: str, seconds: float) -> tuple[bytes, str]:
 def _audio_response(fake: FakeProvider, request: Request, characters: int, seconds: float) -> Response:
     output_format = request.query_params.get("output_format", "mp3_44100_128")
     if not OUTPUT_FORMAT.match(output_format):
-        return unprocessable(["query", "output_format"], f"Input should be a valid output format, not {output_format}")
+        return unprocessable(
+            ["query", "output_format"], f"Input should be a valid output format, not {output_format}"
+        )
     data, ctype = audio_for(output_format, max(seconds, 0.05))
     fake.state["speech_audio"] = data
 
@@ -66,7 +77,9 @@ async def text_to_speech(request: Request) -> Response:
     fake = fake_of(request)
     voice_id = request.path_params["voice_id"]
     if voice_id not in voices(fake):
-        return elevenlabs_error(404, "voice_not_found", f"A voice with the voice_id {voice_id} was not found.")
+        return elevenlabs_error(
+            404, "voice_not_found", f"A voice with the voice_id {voice_id} was not found."
+        )
     body = json.loads(await request.body() or b"{}")
     if not body.get("text"):
         return unprocessable(["body", "text"], "Field required")
@@ -95,7 +108,9 @@ async def text_to_dialogue(request: Request) -> Response:
         if not item.get("text") or not item.get("voice_id"):
             return unprocessable(["body", "inputs", str(i)], "text and voice_id are required")
         if item["voice_id"] not in known:
-            return elevenlabs_error(404, "voice_not_found", f"A voice with the voice_id {item['voice_id']} was not found.")
+            return elevenlabs_error(
+                404, "voice_not_found", f"A voice with the voice_id {item['voice_id']} was not found."
+            )
     characters = sum(len(item["text"]) for item in inputs)
     return _audio_response(fake, request, characters, characters * SECONDS_PER_CHAR)
 

@@ -18,10 +18,19 @@ MODELS = {"scribe_v1", "scribe_v1_experimental", "scribe_v2", "scribe_v2_medical
 MODEL_FIELDS = {"secondary_language_codes": {"scribe_v3"}, "numbers_format": {"scribe_v3"},
                 "no_verbatim": {"scribe_v2", "scribe_v2_medical", "scribe_v3"}}
 # (text, start, end, type, speaker index)
-WORDS = [("Hello", 0.0, 0.4, "word", 0), (" ", 0.4, 0.45, "spacing", 0), ("there.", 0.45, 0.9, "word", 0),
-         (" ", 0.9, 0.95, "spacing", 0), ("(laughs)", 0.95, 1.3, "audio_event", 0), (" ", 1.3, 2.6, "spacing", 0),
-         ("How", 2.6, 2.8, "word", 1), (" ", 2.8, 2.85, "spacing", 1), ("are", 2.85, 3.0, "word", 1),
-         (" ", 3.0, 3.05, "spacing", 1), ("you?", 3.05, 3.4, "word", 1)]
+WORDS = [
+    ("Hello", 0.0, 0.4, "word", 0),
+    (" ", 0.4, 0.45, "spacing", 0),
+    ("there.", 0.45, 0.9, "word", 0),
+    (" ", 0.9, 0.95, "spacing", 0),
+    ("(laughs)", 0.95, 1.3, "audio_event", 0),
+    (" ", 1.3, 2.6, "spacing", 0),
+    ("How", 2.6, 2.8, "word", 1),
+    (" ", 2.8, 2.85, "spacing", 1),
+    ("are", 2.85, 3.0, "word", 1),
+    (" ", 3.0, 3.05, "spacing", 1),
+    ("you?", 3.05, 3.4, "word", 1),
+]
 TEXT = "".join(w[0] for w in WORDS)
 
 
@@ -34,19 +43,34 @@ async def speech_to_text(request: Request) -> Response:
         return unprocessable(["body", "model_id"], f"Invalid model_id {form.get('model_id')!r}")
     for name, models in MODEL_FIELDS.items():
         if name in form and form["model_id"] not in models:
-            return JSONResponse({"detail": {"status": "invalid_parameters",
-                                            "message": f"{name} is not supported by {form['model_id']}."}}, 400)
+            return JSONResponse(
+                {
+                    "detail": {
+                        "status": "invalid_parameters",
+                        "message": f"{name} is not supported by {form['model_id']}.",
+                    }
+                },
+                400,
+            )
     if form.get("numbers_format", "digits") not in ("digits", "words"):
         return unprocessable(["body", "numbers_format"], "Input should be 'digits' or 'words'")
     fake.state["secondary_language_codes"] = form.getlist("secondary_language_codes")
     upload, url = form.get("file"), form.get("cloud_storage_url")
     if isinstance(upload, UploadFile) == bool(url):
-        return JSONResponse({"detail": {"status": "invalid_parameters",
-                                        "message": "Exactly one of the file or cloud_storage_url parameters must be "
-                                                   "provided."}}, 400)
+        return JSONResponse(
+            {
+                "detail": {
+                    "status": "invalid_parameters",
+                    "message": "Exactly one of the file or cloud_storage_url parameters must be provided.",
+                }
+            },
+            400,
+        )
     granularity = form.get("timestamps_granularity", "word")
     if granularity not in ("none", "word", "character"):
-        return unprocessable(["body", "timestamps_granularity"], "Input should be 'none', 'word' or 'character'")
+        return unprocessable(
+            ["body", "timestamps_granularity"], "Input should be 'none', 'word' or 'character'"
+        )
     diarize = form.get("diarize", "false")
     if diarize not in ("true", "false"):
         return unprocessable(["body", "diarize"], "Input should be a valid boolean")

@@ -33,8 +33,14 @@ class FakeFal(FakeProvider):
 
     async def models(self, request: Request) -> Response:
         models = [
-            {"endpoint_id": "fal-ai/flux/dev", "metadata": {"display_name": "FLUX.1 [dev]", "category": "text-to-image"}},
-            {"endpoint_id": "fal-ai/live-only", "metadata": {"display_name": "Live", "category": "text-to-video"}},
+            {
+                "endpoint_id": "fal-ai/flux/dev",
+                "metadata": {"display_name": "FLUX.1 [dev]", "category": "text-to-image"},
+            },
+            {
+                "endpoint_id": "fal-ai/live-only",
+                "metadata": {"display_name": "Live", "category": "text-to-video"},
+            },
         ]
         return JSONResponse({"models": models, "next_cursor": None, "has_more": False})
 

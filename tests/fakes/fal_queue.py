@@ -24,7 +24,9 @@ from .base import FakeProvider, fake_of
 from .fal import fal_error
 from .jobscript import ScriptedJob, job_of, new_job, publish_video
 
-CONTENT_POLICY = "The content could not be processed because it contained material flagged by a content checker."
+CONTENT_POLICY = (
+    "The content could not be processed because it contained material flagged by a content checker."
+)
 
 
 def _app(endpoint: str) -> str:
@@ -42,10 +44,14 @@ WHISPER_TURNS = [((0.0, 1.52), " Hello from the fake studio.", "SPEAKER_00"),
 
 def whisper_diarized() -> dict[str, Any]:
     """fal Whisper's answer with `diarize`: speaker-labelled chunks and the diarization turns."""
-    return {"text": "".join(t for _, t, _ in WHISPER_TURNS).strip(),
-            "chunks": [{"timestamp": list(span), "text": text, "speaker": who} for span, text, who in WHISPER_TURNS],
-            "inferred_languages": ["en"],
-            "diarization_segments": [{"timestamp": list(span), "speaker": who} for span, _, who in WHISPER_TURNS]}
+    return {
+        "text": "".join(t for _, t, _ in WHISPER_TURNS).strip(),
+        "chunks": [
+            {"timestamp": list(span), "text": text, "speaker": who} for span, text, who in WHISPER_TURNS
+        ],
+        "inferred_languages": ["en"],
+        "diarization_segments": [{"timestamp": list(span), "speaker": who} for span, _, who in WHISPER_TURNS],
+    }
 
 
 # fal's named image sizes
@@ -69,7 +75,9 @@ def default_result(fake: FakeProvider, job: ScriptedJob) -> dict[str, Any]:
     endpoint, params = job.endpoint, job.input if isinstance(job.input, dict) else {}
     if "video" in endpoint or "kling" in endpoint:
         url, size = publish_video(fake, job)
-        return {"video": {"url": url, "content_type": "video/mp4", "file_name": "output.mp4", "file_size": size}}
+        return {
+            "video": {"url": url, "content_type": "video/mp4", "file_name": "output.mp4", "file_size": size}
+        }
     if "whisper" in endpoint or "speech-to-text" in endpoint:
         if params.get("diarize"):
             return whisper_diarized()
@@ -100,7 +108,9 @@ async def queue(request: Request) -> Response:
     app, request_id, action = found.groups()
     job = job_of(fake, request_id)
     if job is None or _app(job.endpoint) != app:
-        return JSONResponse({"status": "NOT_FOUND"} if action == "/cancel" else {"detail": "Request not found"}, 404)
+        return JSONResponse(
+            {"status": "NOT_FOUND"} if action == "/cancel" else {"detail": "Request not found"}, 404
+        )
     if action == "/cancel" and request.method == "PUT":
         if job.finished:
             return JSONResponse({"status": "ALREADY_COMPLETED"}, 400)
@@ -119,7 +129,9 @@ async def _submit(fake: FakeProvider, endpoint: str, request: Request) -> Respon
     except ValueError:
         return fal_error(422, [{"loc": ["body"], "msg": "Invalid JSON", "type": "value_error.jsondecode"}])
     if not isinstance(body, dict):
-        return fal_error(422, [{"loc": ["body"], "msg": "value is not a valid dict", "type": "type_error.dict"}])
+        return fal_error(
+            422, [{"loc": ["body"], "msg": "value is not a valid dict", "type": "type_error.dict"}]
+        )
     job = new_job(fake, endpoint, body, prefix="req")
     return JSONResponse({"request_id": job.id, "gateway_request_id": job.id, "status": "IN_QUEUE",
                          "queue_position": 2, **_urls(fake, job)})
@@ -137,8 +149,12 @@ def _status(fake: FakeProvider, job: ScriptedJob, logs: bool) -> Response:
                     "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S")}]
         return JSONResponse({"status": "IN_PROGRESS", "logs": entries if logs else None,
                              "response_url": urls["response_url"]}, 202)
-    body: dict[str, Any] = {"status": "COMPLETED", "logs": [] if logs else None, "metrics": {"inference_time": 1.25},
-                            "response_url": urls["response_url"]}
+    body: dict[str, Any] = {
+        "status": "COMPLETED",
+        "logs": [] if logs else None,
+        "metrics": {"inference_time": 1.25},
+        "response_url": urls["response_url"],
+    }
     if phase == "cancelled":
         body.update(error="Request was cancelled", error_type="request_cancelled")
     elif job.outcome == "content_policy":
@@ -152,12 +168,16 @@ def _result(fake: FakeProvider, job: ScriptedJob) -> Response:
     if not job.finished:
         return fal_error(400, "Request is still in progress", "request_in_progress")
     if job.outcome == "content_policy":
-        return fal_error(422, [{"loc": ["body", "prompt"], "msg": CONTENT_POLICY, "type": "content_policy_violation"}])
+        return fal_error(
+            422, [{"loc": ["body", "prompt"], "msg": CONTENT_POLICY, "type": "content_policy_violation"}]
+        )
     if job.outcome == "error":
         return fal_error(500, "Runner crashed: CUDA out of memory", "runner_server_error")
     if "result" not in job.extra:
         override = fake.state.get("results", {}).get(job.endpoint)
-        job.extra["result"] = override(fake, job) if callable(override) else override or default_result(fake, job)
+        job.extra["result"] = (
+            override(fake, job) if callable(override) else override or default_result(fake, job)
+        )
     return JSONResponse(job.extra["result"])
 
 

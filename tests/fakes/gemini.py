@@ -11,17 +11,31 @@ from .base import FakeProvider, Recorded
 
 
 def gemini_error(code: int, status: str, message: str, details: list | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, "status": status, "details": details or []}}, code)
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "status": status, "details": details or []}}, code
+    )
 
 
 class FakeGemini(FakeProvider):
     name = "gemini"
     models_data = (
-        {"name": "models/gemini-2.5-flash", "displayName": "Gemini 2.5 Flash", "inputTokenLimit": 1048576,
-         "supportedGenerationMethods": ["generateContent", "countTokens"]},
-        {"name": "models/imagen-4.0-generate-001", "displayName": "Imagen 4", "supportedGenerationMethods": ["predict"]},
-        {"name": "models/gemini-live-only-9", "displayName": "Live only", "inputTokenLimit": 32768,
-         "supportedGenerationMethods": ["generateContent"]},
+        {
+            "name": "models/gemini-2.5-flash",
+            "displayName": "Gemini 2.5 Flash",
+            "inputTokenLimit": 1048576,
+            "supportedGenerationMethods": ["generateContent", "countTokens"],
+        },
+        {
+            "name": "models/imagen-4.0-generate-001",
+            "displayName": "Imagen 4",
+            "supportedGenerationMethods": ["predict"],
+        },
+        {
+            "name": "models/gemini-live-only-9",
+            "displayName": "Live only",
+            "inputTokenLimit": 32768,
+            "supportedGenerationMethods": ["generateContent"],
+        },
     )
 
     def auth_ok(self, request: Recorded) -> bool:

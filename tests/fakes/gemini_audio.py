@@ -31,14 +31,19 @@ from .gemini import gemini_error
 
 VOICES = {"Zephyr", "Puck", "Charon", "Kore", "Fenrir", "Leda", "Orus", "Aoede", "Algieba", "Despina"}
 SECONDS_PER_CHAR = 0.01
-SEGMENTS = [(0.0, 1.5, "Speaker 1", "Good morning, this is the fake."), (1.7, 3.1, "Speaker 2", "Morning to you.")]
+SEGMENTS = [
+    (0.0, 1.5, "Speaker 1", "Good morning, this is the fake."),
+    (1.7, 3.1, "Speaker 2", "Morning to you."),
+]
 PLAIN_TEXT = "Good morning, this is the fake. Morning to you."
 
 
 class AudioRoute(Route):
     """A route that matches only requests the predicate accepts (by their recorded body or path)."""
 
-    def __init__(self, path: str, endpoint: Callable, predicate: Callable[[Recorded], bool], methods: list[str]):
+    def __init__(
+        self, path: str, endpoint: Callable, predicate: Callable[[Recorded], bool], methods: list[str]
+    ):
         super().__init__(path, endpoint, methods=methods)
         self.predicate = predicate
 
@@ -68,30 +73,45 @@ def is_audio_input(rec: Recorded) -> bool:
 
 
 def _candidate(parts: list[dict], model: str) -> JSONResponse:
-    return JSONResponse({"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP",
-                                         "index": 0}],
-                         "usageMetadata": {"promptTokenCount": 12, "candidatesTokenCount": 40, "totalTokenCount": 52},
-                         "modelVersion": model, "responseId": "fake-" + secrets.token_hex(4)})
+    return JSONResponse(
+        {
+            "candidates": [
+                {"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}
+            ],
+            "usageMetadata": {"promptTokenCount": 12, "candidatesTokenCount": 40, "totalTokenCount": 52},
+            "modelVersion": model,
+            "responseId": "fake-" + secrets.token_hex(4),
+        }
+    )
 
 
 async def tts(request: Request) -> Response:
     fake, model = fake_of(request), request.path_params["model"]
     body = json.loads(await request.body())
     if not model.endswith("-tts"):
-        return gemini_error(400, "INVALID_ARGUMENT", "The requested combination of response modalities (AUDIO) is "
-                                                     "not supported by the model.")
+        return gemini_error(
+            400,
+            "INVALID_ARGUMENT",
+            "The requested combination of response modalities (AUDIO) is not supported by the model.",
+        )
     prompt = "".join(p.get("text", "") for c in body.get("contents", []) for p in c.get("parts", []))
     speech = (body.get("generationConfig") or {}).get("speechConfig") or {}
     if "multiSpeakerVoiceConfig" in speech:
         configs = speech["multiSpeakerVoiceConfig"].get("speakerVoiceConfigs") or []
         if len(configs) != 2:
-            return gemini_error(400, "INVALID_ARGUMENT", "Multi-speaker voice config must have exactly 2 speakers.")
+            return gemini_error(
+                400, "INVALID_ARGUMENT", "Multi-speaker voice config must have exactly 2 speakers."
+            )
         for config in configs:
             if config.get("speaker", "") not in prompt:
-                return gemini_error(400, "INVALID_ARGUMENT", f"Speaker {config.get('speaker')} is not in the prompt.")
+                return gemini_error(
+                    400, "INVALID_ARGUMENT", f"Speaker {config.get('speaker')} is not in the prompt."
+                )
         names = [c["voiceConfig"]["prebuiltVoiceConfig"]["voiceName"] for c in configs]
     else:
-        names = [((speech.get("voiceConfig") or {}).get("prebuiltVoiceConfig") or {}).get("voiceName", "Kore")]
+        names = [
+            ((speech.get("voiceConfig") or {}).get("prebuiltVoiceConfig") or {}).get("voiceName", "Kore")
+        ]
     unknown = [n for n in names if n not in VOICES]
     if unknown:
         return gemini_error(400, "INVALID_ARGUMENT", f"Voice name {unknown[0]} is not supported.")
@@ -107,7 +127,10 @@ async def understand(request: Request) -> Response:
     parts = [p for c in body.get("contents", []) for p in c.get("parts", [])]
     for part in parts:
         if "inlineData" in part:
-            fake.state["inline_audio"] = (part["inlineData"]["mimeType"], base64.b64decode(part["inlineData"]["data"]))
+            fake.state["inline_audio"] = (
+                part["inlineData"]["mimeType"],
+                base64.b64decode(part["inlineData"]["data"]),
+            )
         if "fileData" in part:
             uri = part["fileData"].get("fileUri", "")
             found = next((f for f in fake.state.get("files", {}).values() if f["uri"] == uri), None)

@@ -33,13 +33,41 @@ class ImageModel(Convertor):
 
 register_url_convertor("imagemodel", ImageModel())
 
-IMAGEN_SIZES = {"1:1": (1024, 1024), "3:4": (896, 1280), "4:3": (1280, 896), "9:16": (768, 1408), "16:9": (1408, 768)}
-NATIVE_SIZES = {"1:1": (1024, 1024), "2:3": (832, 1248), "3:2": (1248, 832), "3:4": (864, 1184), "4:3": (1184, 864),
-                "4:5": (896, 1152), "5:4": (1152, 896), "9:16": (768, 1344), "16:9": (1344, 768), "21:9": (1536, 672)}
-IMAGEN_PARAMETERS = {"sampleCount", "aspectRatio", "personGeneration", "sampleImageSize", "guidanceScale",
-                     "safetySetting", "includeRaiReason", "includeSafetyAttributes", "language", "outputOptions"}
-RAI_REASON = ("Your current safety filter threshold filtered out 1 generated images. You will not be charged for "
-              "blocked images. Try rephrasing the prompt. Support codes: 56562880")
+IMAGEN_SIZES = {
+    "1:1": (1024, 1024),
+    "3:4": (896, 1280),
+    "4:3": (1280, 896),
+    "9:16": (768, 1408),
+    "16:9": (1408, 768),
+}
+NATIVE_SIZES = {
+    "1:1": (1024, 1024),
+    "2:3": (832, 1248),
+    "3:2": (1248, 832),
+    "3:4": (864, 1184),
+    "4:3": (1184, 864),
+    "4:5": (896, 1152),
+    "5:4": (1152, 896),
+    "9:16": (768, 1344),
+    "16:9": (1344, 768),
+    "21:9": (1536, 672),
+}
+IMAGEN_PARAMETERS = {
+    "sampleCount",
+    "aspectRatio",
+    "personGeneration",
+    "sampleImageSize",
+    "guidanceScale",
+    "safetySetting",
+    "includeRaiReason",
+    "includeSafetyAttributes",
+    "language",
+    "outputOptions",
+}
+RAI_REASON = (
+    "Your current safety filter threshold filtered out 1 generated images. You will not be charged for "
+    "blocked images. Try rephrasing the prompt. Support codes: 56562880"
+)
 USAGE = {"promptTokenCount": 12, "candidatesTokenCount": 1290, "totalTokenCount": 1302}
 
 
@@ -60,15 +88,20 @@ async def predict(request: Request) -> Response:
     fake, model = fake_of(request), request.path_params["model"]
     body = await request.json()
     if not model.startswith("imagen"):
-        return gemini_error(404, "NOT_FOUND", f"models/{model} is not found for API version v1beta, or is not "
-                            "supported for predict.")
+        return gemini_error(
+            404,
+            "NOT_FOUND",
+            f"models/{model} is not found for API version v1beta, or is not supported for predict.",
+        )
     params = body.get("parameters") or {}
     for name in ("seed", "negativePrompt", "addWatermark", "enhancePrompt"):
         if name in params:
             return gemini_error(400, "INVALID_ARGUMENT", f"{name} parameter is not supported in Gemini API.")
     unknown = sorted(set(params) - IMAGEN_PARAMETERS)
     if unknown:
-        return gemini_error(400, "INVALID_ARGUMENT", f'Invalid JSON payload received. Unknown name "{unknown[0]}"')
+        return gemini_error(
+            400, "INVALID_ARGUMENT", f'Invalid JSON payload received. Unknown name "{unknown[0]}"'
+        )
     prompt = body["instances"][0]["prompt"]
     count = int(params.get("sampleCount", 4))
     width, height = IMAGEN_SIZES[params.get("aspectRatio", "1:1")]
@@ -92,10 +125,15 @@ async def generate_content(request: Request) -> Response:
     parts = body["contents"][-1]["parts"]
     prompt = " ".join(p["text"] for p in parts if "text" in p)
     fake.state.setdefault("inline_inputs", []).extend(
-        (p["inlineData"]["mimeType"], base64.b64decode(p["inlineData"]["data"])) for p in parts if "inlineData" in p)
+        (p["inlineData"]["mimeType"], base64.b64decode(p["inlineData"]["data"]))
+        for p in parts
+        if "inlineData" in p
+    )
     config = body.get("generationConfig") or {}
     if "IMAGE" not in (config.get("responseModalities") or []):
-        return gemini_error(400, "INVALID_ARGUMENT", "Model only supports text and image as response modalities.")
+        return gemini_error(
+            400, "INVALID_ARGUMENT", "Model only supports text and image as response modalities."
+        )
     image_config = config.get("imageConfig") or {}
     if "imageSize" in image_config and not model.startswith("gemini-3"):
         return gemini_error(400, "INVALID_ARGUMENT", "Image size is not supported for this model.")
@@ -104,8 +142,18 @@ async def generate_content(request: Request) -> Response:
         return JSONResponse({"promptFeedback": {"blockReason": "SAFETY", "safetyRatings": [
             {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH"}]}, **envelope})
     if "withheld" in prompt:
-        return JSONResponse({"candidates": [{"finishReason": "IMAGE_SAFETY", "index": 0,
-                                             "finishMessage": "Unable to show the generated image."}], **envelope})
+        return JSONResponse(
+            {
+                "candidates": [
+                    {
+                        "finishReason": "IMAGE_SAFETY",
+                        "index": 0,
+                        "finishMessage": "Unable to show the generated image.",
+                    }
+                ],
+                **envelope,
+            }
+        )
     width, height = NATIVE_SIZES[image_config.get("aspectRatio", "1:1")]
     scale = {"2K": 2, "4K": 4}.get(image_config.get("imageSize", "1K"), 1)
     out_parts = []
@@ -115,8 +163,14 @@ async def generate_content(request: Request) -> Response:
     out_parts.append({"text": "Here is the image you asked for."})
     out_parts.append({"inlineData": {"mimeType": "image/png",
                                      "data": b64(image(fake, "image/png", width * scale, height * scale))}})
-    return JSONResponse({"candidates": [{"content": {"role": "model", "parts": out_parts}, "finishReason": "STOP",
-                                         "index": 0}], **envelope})
+    return JSONResponse(
+        {
+            "candidates": [
+                {"content": {"role": "model", "parts": out_parts}, "finishReason": "STOP", "index": 0}
+            ],
+            **envelope,
+        }
+    )
 
 
 def routes(fake: FakeProvider) -> list[Route]:

@@ -16,8 +16,10 @@ from .base import fake_of
 from .gemini import gemini_error
 from .streaming import frame, reply_pieces, scenario, sse
 
-SOURCES = [{"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/tides", "title": "tides.example"},
-           {"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/moon", "title": "moon.example"}]
+SOURCES = [
+    {"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/tides", "title": "tides.example"},
+    {"uri": "https://vertexaisearch.cloud.google.com/grounding-api-redirect/moon", "title": "moon.example"},
+]
 THINKING_LEVELS = {"MINIMAL", "LOW", "MEDIUM", "HIGH", "XHIGH"}  # google-genai 3.6 ThinkingLevel
 BUDGET_ONLY = ("gemini-2.",)  # model id prefixes that take thinkingBudget but no thinkingLevel
 
@@ -35,7 +37,8 @@ def _problem(body: dict[str, Any], model: str = "") -> str:
                 return f"Invalid value at 'contents[{i}].parts' (inlineData needs mimeType and data)"
     thinking = (body.get("generationConfig") or {}).get("thinkingConfig") or {}
     if "thinkingLevel" in thinking and thinking["thinkingLevel"] not in THINKING_LEVELS:
-        return f"Invalid value at 'generation_config.thinking_config.thinking_level' ({thinking['thinkingLevel']})"
+        level = thinking["thinkingLevel"]
+        return f"Invalid value at 'generation_config.thinking_config.thinking_level' ({level})"
     if "thinkingLevel" in thinking and "thinkingBudget" in thinking:
         return "thinking_budget and thinking_level are not supported together"
     if "thinkingLevel" in thinking and model.startswith(BUDGET_ONLY):
@@ -85,9 +88,15 @@ async def generate(request: Request) -> Response:
             if searched:
                 candidate["groundingMetadata"] = {
                     "webSearchQueries": ["why are there tides"],
-                    "groundingChunks": [{"web": s} for s in (k["citations"] if k["citations"] is not None else SOURCES)],
-                    "groundingSupports": [{"segment": {"startIndex": 0, "endIndex": 5, "text": "Hello"},
-                                           "groundingChunkIndices": [0]}],
+                    "groundingChunks": [
+                        {"web": s} for s in (k["citations"] if k["citations"] is not None else SOURCES)
+                    ],
+                    "groundingSupports": [
+                        {
+                            "segment": {"startIndex": 0, "endIndex": 5, "text": "Hello"},
+                            "groundingChunkIndices": [0],
+                        }
+                    ],
                 }
             data["usageMetadata"] = usage
         else:

@@ -22,7 +22,9 @@ async def predict_long_running(request: Request) -> Response:
     body = await request.json()
     instances = body.get("instances") if isinstance(body, dict) else None
     if not instances or not isinstance(instances, list) or not instances[0].get("prompt"):
-        return gemini_error(400, "INVALID_ARGUMENT", "* PredictLongRunningRequest.instances[0].prompt: is required")
+        return gemini_error(
+            400, "INVALID_ARGUMENT", "* PredictLongRunningRequest.instances[0].prompt: is required"
+        )
     image = instances[0].get("image")
     if image is not None and not (image.get("bytesBase64Encoded") and image.get("mimeType")):
         return gemini_error(400, "INVALID_ARGUMENT", "image needs bytesBase64Encoded and mimeType")
@@ -45,7 +47,9 @@ async def operation(request: Request) -> Response:
             "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
             "generateVideoResponse": {"raiMediaFilteredCount": 1, "raiMediaFilteredReasons": [RAI_REASON]}}})
     if job.outcome == "error":
-        return JSONResponse({"name": name, "done": True, "error": {"code": 13, "message": "Internal error encountered."}})
+        return JSONResponse(
+            {"name": name, "done": True, "error": {"code": 13, "message": "Internal error encountered."}}
+        )
     if "file" not in job.extra:
         url, _ = publish_video(fake, job)
         job.extra["file"] = url.rsplit("/", 1)[-1]

@@ -9,7 +9,9 @@ from starlette.routing import Route
 from .base import FakeProvider, Recorded
 
 
-def openai_error(status: int, message: str, type_: str, code: str | None = None, param: str | None = None) -> JSONResponse:
+def openai_error(
+    status: int, message: str, type_: str, code: str | None = None, param: str | None = None
+) -> JSONResponse:
     return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}}, status)
 
 
@@ -22,8 +24,13 @@ class FakeOpenAI(FakeProvider):
         return request.headers.get("authorization") == f"Bearer {self.key}"
 
     def auth_error(self) -> Response:
-        return openai_error(401, "Incorrect API key provided: fake-***. You can find your API key at "
-                            "https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key")
+        return openai_error(
+            401,
+            "Incorrect API key provided: fake-***. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.",
+            "invalid_request_error",
+            "invalid_api_key",
+        )
 
     def base_routes(self) -> list[Route]:
         return [Route(f"{self.prefix}/models", self.models, methods=["GET"])]

@@ -20,9 +20,32 @@ from .base import FakeProvider, fake_of
 from .openai import openai_error
 
 STANDARD_SIZES = {"1024x1024", "1536x1024", "1024x1536"}
-KNOWN_FIELDS = {"prompt", "model", "n", "size", "quality", "output_format", "output_compression", "background",
-                "moderation", "stream", "partial_images", "user", "response_format", "style", "input_fidelity", "mask",
-                "image", "image[]", "complexity", "safety_identifier", "frame_count", "frame_duration_ms", "svg", "markup"}
+KNOWN_FIELDS = {
+    "prompt",
+    "model",
+    "n",
+    "size",
+    "quality",
+    "output_format",
+    "output_compression",
+    "background",
+    "moderation",
+    "stream",
+    "partial_images",
+    "user",
+    "response_format",
+    "style",
+    "input_fidelity",
+    "mask",
+    "image",
+    "image[]",
+    "complexity",
+    "safety_identifier",
+    "frame_count",
+    "frame_duration_ms",
+    "svg",
+    "markup",
+}
 QUALITIES = {"low", "medium", "high", "auto"}
 # openai SDK 3.63 ImageGenerateParams: only gpt-image-2.5* take these qualities
 EXTRA_QUALITIES = {"xhigh", "max"}
@@ -54,7 +77,10 @@ def _gpt_image_problem(fields: dict) -> tuple[str, str]:
     if fields.get("output_compression") is not None and fmt not in ("webp", "jpeg"):
         return "output_compression is only supported for webp and jpeg.", "output_compression"
     if fields.get("moderation") not in (None, "low", "auto"):
-        return f"Invalid value: '{fields['moderation']}'. Supported values are: 'low' and 'auto'.", "moderation"
+        return (
+            f"Invalid value: '{fields['moderation']}'. Supported values are: 'low' and 'auto'.",
+            "moderation",
+        )
     return "", ""
 
 
@@ -62,25 +88,44 @@ def make_image(fmt: str, width: int, height: int, index: int) -> bytes:
     """A small real image whose bytes differ per index."""
     if fmt == "jpeg":
         comment = f"fake image {index}".encode()
-        return b"\xff\xd8\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + samples.jpeg(width, height)[2:]
+        return (
+            b"\xff\xd8\xff\xfe"
+            + struct.pack(">H", len(comment) + 2)
+            + comment
+            + samples.jpeg(width, height)[2:]
+        )
     if fmt == "webp":
         return samples.webp(width, height) + bytes([index])
     return samples.png(width, height, ((40 * index) % 256, 120, 200))
 
 
 def moderation_blocked() -> JSONResponse:
-    return openai_error(400, "Your request was rejected as a result of our safety system. Your request may contain "
-                        "content that is not allowed by our safety system.", "image_generation_user_error",
-                        "moderation_blocked")
+    return openai_error(
+        400,
+        "Your request was rejected as a result of our safety system. Your request may contain "
+        "content that is not allowed by our safety system.",
+        "image_generation_user_error",
+        "moderation_blocked",
+    )
 
 
 def images_response(fake: FakeProvider, fields: dict) -> Response:
     unknown = sorted(set(fields) - KNOWN_FIELDS)
     if unknown:
-        return openai_error(400, f"Unknown parameter: '{unknown[0]}'.", "invalid_request_error", "unknown_parameter",
-                            unknown[0])
+        return openai_error(
+            400,
+            f"Unknown parameter: '{unknown[0]}'.",
+            "invalid_request_error",
+            "unknown_parameter",
+            unknown[0],
+        )
     if not fields.get("prompt") or not fields.get("model"):
-        return openai_error(400, "Missing required parameter: 'prompt'.", "invalid_request_error", "missing_required_parameter")
+        return openai_error(
+            400,
+            "Missing required parameter: 'prompt'.",
+            "invalid_request_error",
+            "missing_required_parameter",
+        )
     if "forbidden" in fields["prompt"]:
         return moderation_blocked()
     problem, param = _gpt_image_problem(fields)
@@ -97,14 +142,24 @@ def images_response(fake: FakeProvider, fields: dict) -> Response:
     n = int(fields.get("n") or 1)
     images = [make_image(fmt, width, height, i) for i in range(n)]
     fake.state.setdefault("images", []).extend(images)
-    return JSONResponse({
-        "created": int(time.time()),
-        "data": [{"b64_json": base64.b64encode(img).decode()} for img in images],
-        "background": "opaque", "output_format": fmt, "size": f"{width}x{height}",
-        "quality": {"auto": "medium", "": "medium"}.get(str(fields.get("quality") or ""), fields.get("quality")),
-        "usage": {"input_tokens": 50, "input_tokens_details": {"image_tokens": 40, "text_tokens": 10},
-                  "output_tokens": 4160 * n, "total_tokens": 50 + 4160 * n},
-    })
+    return JSONResponse(
+        {
+            "created": int(time.time()),
+            "data": [{"b64_json": base64.b64encode(img).decode()} for img in images],
+            "background": "opaque",
+            "output_format": fmt,
+            "size": f"{width}x{height}",
+            "quality": {"auto": "medium", "": "medium"}.get(
+                str(fields.get("quality") or ""), fields.get("quality")
+            ),
+            "usage": {
+                "input_tokens": 50,
+                "input_tokens_details": {"image_tokens": 40, "text_tokens": 10},
+                "output_tokens": 4160 * n,
+                "total_tokens": 50 + 4160 * n,
+            },
+        }
+    )
 
 
 async def generations(request: Request) -> Response:

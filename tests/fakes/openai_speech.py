@@ -14,8 +14,21 @@ from . import samples
 from .base import FakeProvider, fake_of
 from .openai import openai_error
 
-VOICES = {"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin",
-          "cedar"}
+VOICES = {
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+    "marin",
+    "cedar",
+}
 MODELS = {"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"}
 CONTENT_TYPES = {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac", "flac": "audio/flac",
                  "wav": "audio/wav", "pcm": "audio/pcm"}
@@ -37,7 +50,9 @@ def audio_for(fmt: str, seconds: float) -> bytes:
     if fmt == "pcm":
         return samples.pcm(seconds)
     filler = bytes((i * 13) % 251 for i in range(int(seconds * 4000)))
-    return {"opus": b"OggS\x00\x02" + filler, "aac": b"\xff\xf1\x50\x80" + filler, "flac": b"fLaC" + filler}[fmt]
+    return {"opus": b"OggS\x00\x02" + filler, "aac": b"\xff\xf1\x50\x80" + filler, "flac": b"fLaC" + filler}[
+        fmt
+    ]
 
 
 async def speech(request: Request) -> Response:
@@ -51,10 +66,17 @@ async def speech(request: Request) -> Response:
             return openai_error(400, f"Missing required parameter: '{name}'.", "invalid_request_error",
                                 "missing_required_parameter", name)
     if body["model"] not in MODELS:
-        return openai_error(404, f"The model `{body['model']}` does not exist or you do not have access to it.",
-                            "invalid_request_error", "model_not_found")
+        return openai_error(
+            404,
+            f"The model `{body['model']}` does not exist or you do not have access to it.",
+            "invalid_request_error",
+            "model_not_found",
+        )
     voice = body["voice"]
-    if not (isinstance(voice, dict) and str(voice.get("id", "")).startswith("voice_")) and voice not in VOICES:
+    if (
+        not (isinstance(voice, dict) and str(voice.get("id", "")).startswith("voice_"))
+        and voice not in VOICES
+    ):
         return openai_error(400, f"Invalid value: '{voice}'. Supported values are: {sorted(VOICES)}.",
                             "invalid_request_error", "invalid_value", "voice")
     fmt = body.get("response_format", "mp3")
@@ -67,8 +89,13 @@ async def speech(request: Request) -> Response:
     if "instructions" in body and body["model"].startswith("tts-1"):
         return openai_error(400, "instructions are not supported for this model.", "invalid_request_error")
     if len(body["input"]) > 4096:
-        return openai_error(400, "Invalid 'input': string too long.", "invalid_request_error", "string_above_max_length",
-                            "input")
+        return openai_error(
+            400,
+            "Invalid 'input': string too long.",
+            "invalid_request_error",
+            "string_above_max_length",
+            "input",
+        )
     data = audio_for(fmt, len(body["input"]) * SECONDS_PER_CHAR)
     fake.state["speech_audio"] = data
 

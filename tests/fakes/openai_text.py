@@ -32,7 +32,9 @@ class Flavor:
     usage_last_chunk: bool = False  # Together: usage on the finishing chunk
     search_tools: frozenset[str] = frozenset({"web_search", "web_search_2025_08_26", "web_search_preview"})
     titles: bool = True  # url_citation annotations carry a title
-    roles: frozenset[str] = field(default_factory=lambda: frozenset({"system", "developer", "user", "assistant"}))
+    roles: frozenset[str] = field(
+        default_factory=lambda: frozenset({"system", "developer", "user", "assistant"})
+    )
     efforts: frozenset[str] = frozenset()  # reasoning effort values taken (empty: not checked)
 
 
@@ -70,11 +72,19 @@ def _check_messages(messages: Any, roles: frozenset[str]) -> str:
 
 
 def _usage(prompt: int, completion: int, reasoning: int, with_details: bool) -> dict[str, Any]:
-    usage: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
     if with_details:
         usage["prompt_tokens_details"] = {"cached_tokens": 0, "audio_tokens": 0}
-        usage["completion_tokens_details"] = {"reasoning_tokens": reasoning, "audio_tokens": 0,
-                                              "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}
+        usage["completion_tokens_details"] = {
+            "reasoning_tokens": reasoning,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        }
     return usage
 
 
@@ -83,7 +93,9 @@ def chat_handler(flavor: Flavor):
         fake = fake_of(request)
         body = json.loads(await request.body())
         if not body.get("model"):
-            return openai_error(400, "you must provide a model parameter", "invalid_request_error", param="model")
+            return openai_error(
+                400, "you must provide a model parameter", "invalid_request_error", param="model"
+            )
         problem = _check_messages(body.get("messages"), flavor.roles)
         if problem:
             return openai_error(400, problem, "invalid_request_error", param="messages")
@@ -95,13 +107,26 @@ def chat_handler(flavor: Flavor):
         limit = body.get(flavor.max_field)
         if isinstance(limit, int) and limit < len(pieces):
             pieces, finish = pieces[:limit], "length"
-        thinking = k["thinking"] if flavor.reasoning_field and (body.get("reasoning_effort") or k.get("think")) else ""
+        thinking = (
+            k["thinking"]
+            if flavor.reasoning_field and (body.get("reasoning_effort") or k.get("think"))
+            else ""
+        )
         reasoning_tokens = 7 if (thinking or body.get("reasoning_effort")) else 0
         usage = _usage(21, len(pieces) + reasoning_tokens, reasoning_tokens, not flavor.usage_last_chunk)
-        base = {"id": "chatcmpl-fake1", "created": 1760000000, "model": body["model"], "system_fingerprint": "fp_fake"}
+        base = {
+            "id": "chatcmpl-fake1",
+            "created": 1760000000,
+            "model": body["model"],
+            "system_fingerprint": "fp_fake",
+        }
         if not body.get("stream"):
-            message: dict[str, Any] = {"role": "assistant", "content": None if k["refuse"] else "".join(pieces),
-                                       "refusal": k["refuse"] or None, "annotations": []}
+            message: dict[str, Any] = {
+                "role": "assistant",
+                "content": None if k["refuse"] else "".join(pieces),
+                "refusal": k["refuse"] or None,
+                "annotations": [],
+            }
             if thinking:
                 message[flavor.reasoning_field] = thinking
             return JSONResponse({**base, "object": "chat.completion", "choices": [
@@ -110,8 +135,13 @@ def chat_handler(flavor: Flavor):
         want_usage = (body.get("stream_options") or {}).get("include_usage")
 
         def chunk(delta: dict[str, Any], finish_reason: str | None = None, choices: bool = True) -> bytes:
-            data: dict[str, Any] = {**base, "object": "chat.completion.chunk", "choices": [
-                {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}] if choices else []}
+            data: dict[str, Any] = {
+                **base,
+                "object": "chat.completion.chunk",
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]
+                if choices
+                else [],
+            }
             if flavor.usage_every_chunk:
                 data["usage"] = usage
             elif flavor.usage_last_chunk:
@@ -165,7 +195,9 @@ def responses_handler(flavor: Flavor):
         body = json.loads(await request.body())
         problem = _responses_input_problem(body.get("input"))
         if not body.get("model") or problem:
-            return openai_error(400, problem or "Missing required parameter: 'model'.", "invalid_request_error")
+            return openai_error(
+                400, problem or "Missing required parameter: 'model'.", "invalid_request_error"
+            )
         if bad := _effort_problem(flavor, (body.get("reasoning") or {}).get("effort"), "reasoning.effort"):
             return bad
         tools = [t.get("type") for t in body.get("tools") or []]
@@ -192,7 +224,13 @@ def responses_handler(flavor: Flavor):
         if searched:
             output.append({"type": "web_search_call", "id": "ws_fake1", "status": "completed",
                            "action": {"type": "search", "query": "tides"}})
-        message = {"type": "message", "id": "msg_fake1", "status": status, "role": "assistant", "content": content}
+        message = {
+            "type": "message",
+            "id": "msg_fake1",
+            "status": status,
+            "role": "assistant",
+            "content": content,
+        }
         output.append(message)
         response = {
             "id": "resp_fake1", "object": "response", "created_at": 1760000000, "status": status,
@@ -216,26 +254,64 @@ def responses_handler(flavor: Flavor):
         shell = {**response, "status": "in_progress", "output": [], "usage": None}
         frames = [event("response.created", response=shell), event("response.in_progress", response=shell)]
         if searched:
-            frames += [event("response.output_item.added", output_index=0, item={**output[0], "status": "in_progress"}),
-                       event("response.web_search_call.searching", output_index=0, item_id="ws_fake1"),
-                       event("response.web_search_call.completed", output_index=0, item_id="ws_fake1"),
-                       event("response.output_item.done", output_index=0, item=output[0])]
+            frames += [
+                event(
+                    "response.output_item.added", output_index=0, item={**output[0], "status": "in_progress"}
+                ),
+                event("response.web_search_call.searching", output_index=0, item_id="ws_fake1"),
+                event("response.web_search_call.completed", output_index=0, item_id="ws_fake1"),
+                event("response.output_item.done", output_index=0, item=output[0]),
+            ]
         if k["failed"]:
             return sse(frames + [event("response.failed", response=response)], k["delay"])
         index = len(output) - 1
         frames.append(event("response.output_item.added", output_index=index,
                             item={**message, "status": "in_progress", "content": []}))
         if k["refuse"]:
-            frames += [event("response.refusal.delta", item_id="msg_fake1", output_index=index, content_index=0,
-                             delta=piece) for piece in reply_pieces(k["refuse"])]
+            frames += [
+                event(
+                    "response.refusal.delta",
+                    item_id="msg_fake1",
+                    output_index=index,
+                    content_index=0,
+                    delta=piece,
+                )
+                for piece in reply_pieces(k["refuse"])
+            ]
         else:
-            frames += [event("response.output_text.delta", item_id="msg_fake1", output_index=index, content_index=0,
-                             delta=piece, logprobs=[]) for piece in pieces]
-            frames += [event("response.output_text.annotation.added", item_id="msg_fake1", output_index=index,
-                             content_index=0, annotation_index=i, annotation=note) for i, note in enumerate(notes)]
+            frames += [
+                event(
+                    "response.output_text.delta",
+                    item_id="msg_fake1",
+                    output_index=index,
+                    content_index=0,
+                    delta=piece,
+                    logprobs=[],
+                )
+                for piece in pieces
+            ]
+            frames += [
+                event(
+                    "response.output_text.annotation.added",
+                    item_id="msg_fake1",
+                    output_index=index,
+                    content_index=0,
+                    annotation_index=i,
+                    annotation=note,
+                )
+                for i, note in enumerate(notes)
+            ]
         if k["error_after"] is not None:
-            frames = frames[: k["error_after"] + 3] + [event("error", code="server_error", param=None, message=(
-                k["error"] or {}).get("message", "An error occurred while processing your request."))]
+            frames = frames[: k["error_after"] + 3] + [
+                event(
+                    "error",
+                    code="server_error",
+                    param=None,
+                    message=(k["error"] or {}).get(
+                        "message", "An error occurred while processing your request."
+                    ),
+                )
+            ]
             return sse(frames, k["delay"])
         frames.append(event("response.output_item.done", output_index=index, item=message))
         frames.append(event("response.completed" if status == "completed" else "response.incomplete",

@@ -45,7 +45,9 @@ async def transcriptions(request: Request) -> Response:
     if fmt not in FORMATS[model]:
         return invalid(f"response_format '{fmt}' is not compatible with model '{model}'.", "response_format")
     if form.getlist("timestamp_granularities[]") and fmt != "verbose_json":
-        return invalid("timestamp_granularities requires response_format 'verbose_json'.", "timestamp_granularities")
+        return invalid(
+            "timestamp_granularities requires response_format 'verbose_json'.", "timestamp_granularities"
+        )
     if model == "gpt-4o-transcribe-diarize" and form.get("prompt"):
         return invalid("prompt is not supported for gpt-4o-transcribe-diarize.", "prompt")
     data = await upload.read()
@@ -57,21 +59,58 @@ async def transcriptions(request: Request) -> Response:
     if fmt == "verbose_json":
         body = {"task": "transcribe", "language": "english", "duration": DURATION, "text": TEXT,
                 "usage": {"type": "duration", "seconds": 4}}
-        if "segment" in form.getlist("timestamp_granularities[]") or not form.getlist("timestamp_granularities[]"):
+        if "segment" in form.getlist("timestamp_granularities[]") or not form.getlist(
+            "timestamp_granularities[]"
+        ):
             body["segments"] = [
-                {"id": i, "seek": 0, "start": s, "end": e, "text": " " + t, "tokens": [50364, 440], "temperature": 0.0,
-                 "avg_logprob": -0.28, "compression_ratio": 1.2, "no_speech_prob": 0.01}
-                for i, (s, e, t, _) in enumerate(SEGMENTS)]
+                {
+                    "id": i,
+                    "seek": 0,
+                    "start": s,
+                    "end": e,
+                    "text": " " + t,
+                    "tokens": [50364, 440],
+                    "temperature": 0.0,
+                    "avg_logprob": -0.28,
+                    "compression_ratio": 1.2,
+                    "no_speech_prob": 0.01,
+                }
+                for i, (s, e, t, _) in enumerate(SEGMENTS)
+            ]
         if "word" in form.getlist("timestamp_granularities[]"):
             body["words"] = [{"word": "Hello", "start": 0.0, "end": 0.4}]
         return JSONResponse(body)
     if fmt == "diarized_json":
-        return JSONResponse({"task": "transcribe", "duration": DURATION, "text": TEXT, "segments": [
-            {"type": "transcript.text.segment", "id": f"seg_{i:03d}", "start": s, "end": e, "text": t, "speaker": sp}
-            for i, (s, e, t, sp) in enumerate(SEGMENTS)], "usage": {"type": "duration", "seconds": 4}})
-    usage = ({"type": "duration", "seconds": 4} if model == "whisper-1" else
-             {"type": "tokens", "input_tokens": 14, "input_token_details": {"text_tokens": 0, "audio_tokens": 14},
-              "output_tokens": 12, "total_tokens": 26})
+        return JSONResponse(
+            {
+                "task": "transcribe",
+                "duration": DURATION,
+                "text": TEXT,
+                "segments": [
+                    {
+                        "type": "transcript.text.segment",
+                        "id": f"seg_{i:03d}",
+                        "start": s,
+                        "end": e,
+                        "text": t,
+                        "speaker": sp,
+                    }
+                    for i, (s, e, t, sp) in enumerate(SEGMENTS)
+                ],
+                "usage": {"type": "duration", "seconds": 4},
+            }
+        )
+    usage = (
+        {"type": "duration", "seconds": 4}
+        if model == "whisper-1"
+        else {
+            "type": "tokens",
+            "input_tokens": 14,
+            "input_token_details": {"text_tokens": 0, "audio_tokens": 14},
+            "output_tokens": 12,
+            "total_tokens": 26,
+        }
+    )
     return JSONResponse({"text": TEXT, "usage": usage})
 
 

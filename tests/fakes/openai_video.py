@@ -19,10 +19,21 @@ SIZES = {"720x1280", "1280x720", "1024x1792", "1792x1024"}
 
 def _video(job: ScriptedJob, status: str, progress: int, error: dict | None = None) -> dict:
     params = job.input
-    return {"id": job.id, "object": "video", "model": params["model"], "status": status, "progress": progress,
-            "created_at": int(time.time()), "completed_at": int(time.time()) if status == "completed" else None,
-            "expires_at": None, "prompt": params["prompt"], "size": params.get("size", "720x1280"),
-            "seconds": params.get("seconds", "4"), "remixed_from_video_id": None, "error": error}
+    return {
+        "id": job.id,
+        "object": "video",
+        "model": params["model"],
+        "status": status,
+        "progress": progress,
+        "created_at": int(time.time()),
+        "completed_at": int(time.time()) if status == "completed" else None,
+        "expires_at": None,
+        "prompt": params["prompt"],
+        "size": params.get("size", "720x1280"),
+        "seconds": params.get("seconds", "4"),
+        "remixed_from_video_id": None,
+        "error": error,
+    }
 
 
 async def create(request: Request) -> Response:
@@ -36,7 +47,9 @@ async def create(request: Request) -> Response:
     else:
         params = await request.json()
     if params.get("model") not in ("sora-2", "sora-2-pro") or not params.get("prompt"):
-        return openai_error(400, "model (sora-2 or sora-2-pro) and prompt are required", "invalid_request_error")
+        return openai_error(
+            400, "model (sora-2 or sora-2-pro) and prompt are required", "invalid_request_error"
+        )
     if params.get("seconds", "4") not in ("4", "8", "12"):
         return openai_error(400, "Invalid value for 'seconds'", "invalid_request_error", param="seconds")
     if params.get("size", "720x1280") not in SIZES:
@@ -59,7 +72,9 @@ async def retrieve(request: Request) -> Response:
         return JSONResponse(_video(job, "failed", 100, {
             "code": "moderation_blocked", "message": "Your request was blocked by our moderation system."}))
     if job.outcome == "error":
-        return JSONResponse(_video(job, "failed", 100, {"code": "internal_error", "message": "Video generation failed."}))
+        return JSONResponse(
+            _video(job, "failed", 100, {"code": "internal_error", "message": "Video generation failed."})
+        )
     return JSONResponse(_video(job, "completed", 100))
 
 

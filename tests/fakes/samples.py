@@ -11,7 +11,12 @@ import zlib
 def png(width: int = 2, height: int = 3, rgb: tuple[int, int, int] = (200, 30, 60)) -> bytes:
     """A valid RGB PNG of one colour."""
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
@@ -29,7 +34,14 @@ def webp(width: int = 6, height: int = 7) -> bytes:
     """A lossless WebP header (RIFF/WEBP/VP8L with the size) and a few data bytes."""
     bits = (width - 1) | ((height - 1) << 14)
     chunk = b"\x2f" + struct.pack("<I", bits) + b"\x00\x00\x00"
-    return b"RIFF" + struct.pack("<I", 4 + 8 + len(chunk)) + b"WEBP" + b"VP8L" + struct.pack("<I", len(chunk)) + chunk
+    return (
+        b"RIFF"
+        + struct.pack("<I", 4 + 8 + len(chunk))
+        + b"WEBP"
+        + b"VP8L"
+        + struct.pack("<I", len(chunk))
+        + chunk
+    )
 
 
 def pcm(seconds: float = 0.25, rate: int = 24000) -> bytes:

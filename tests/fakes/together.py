@@ -16,14 +16,36 @@ class FakeTogether(FakeOpenAI):
                             "invalid_request_error", "invalid_api_key")
 
     async def models(self, request: Request) -> Response:
-        return JSONResponse([
-            {"id": "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "object": "model", "created": 0,
-             "type": "chat", "display_name": "Llama 4 Maverick", "organization": "Meta", "context_length": 1048576},
-            {"id": "Qwen/Qwen9-Live-Only", "object": "model", "created": 0, "type": "chat",
-             "display_name": "Qwen live", "organization": "Qwen", "context_length": 32768},
-            {"id": "black-forest-labs/FLUX.1-live", "object": "model", "created": 0, "type": "image",
-             "display_name": "FLUX live", "organization": "BFL"},
-        ])
+        return JSONResponse(
+            [
+                {
+                    "id": "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8",
+                    "object": "model",
+                    "created": 0,
+                    "type": "chat",
+                    "display_name": "Llama 4 Maverick",
+                    "organization": "Meta",
+                    "context_length": 1048576,
+                },
+                {
+                    "id": "Qwen/Qwen9-Live-Only",
+                    "object": "model",
+                    "created": 0,
+                    "type": "chat",
+                    "display_name": "Qwen live",
+                    "organization": "Qwen",
+                    "context_length": 32768,
+                },
+                {
+                    "id": "black-forest-labs/FLUX.1-live",
+                    "object": "model",
+                    "created": 0,
+                    "type": "image",
+                    "display_name": "FLUX live",
+                    "organization": "BFL",
+                },
+            ]
+        )
 
     def hub_env(self) -> dict[str, str]:
         return {"TOGETHER_API_KEY": self.key, "TOGETHER_BASE_URL": self.url("/v1")}

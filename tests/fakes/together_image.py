@@ -17,15 +17,32 @@ from . import samples
 from .base import FakeProvider, fake_of
 from .openai import openai_error
 
-FIELDS = {"model", "prompt", "n", "width", "height", "steps", "seed", "negative_prompt", "guidance_scale", "image_url",
-          "reference_images", "image_loras", "disable_safety_checker", "output_format", "response_format"}
+FIELDS = {
+    "model",
+    "prompt",
+    "n",
+    "width",
+    "height",
+    "steps",
+    "seed",
+    "negative_prompt",
+    "guidance_scale",
+    "image_url",
+    "reference_images",
+    "image_loras",
+    "disable_safety_checker",
+    "output_format",
+    "response_format",
+}
 
 
 def image(fmt: str, width: int, height: int, index: int) -> bytes:
     if fmt == "png":
         return samples.png(width, height, (200, (50 * index) % 256, 20))
     comment = f"flux image {index}".encode()
-    return b"\xff\xd8\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + samples.jpeg(width, height)[2:]
+    return (
+        b"\xff\xd8\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + samples.jpeg(width, height)[2:]
+    )
 
 
 async def generations(request: Request) -> Response:
@@ -33,16 +50,24 @@ async def generations(request: Request) -> Response:
     body = await request.json()
     unknown = sorted(set(body) - FIELDS)
     if unknown:
-        return openai_error(400, f"Unrecognized request argument supplied: {unknown[0]}", "invalid_request_error")
+        return openai_error(
+            400, f"Unrecognized request argument supplied: {unknown[0]}", "invalid_request_error"
+        )
     fmt, response_format = body.get("output_format", "jpeg"), body.get("response_format", "url")
     if response_format not in ("base64", "url"):
         return openai_error(400, f"Input validation error: response_format must be one of ['base64', 'url'], "
                             f"got {response_format!r}", "invalid_request_error")
     if fmt not in ("jpeg", "png"):
-        return openai_error(400, "Input validation error: output_format must be 'jpeg' or 'png'", "invalid_request_error")
+        return openai_error(
+            400, "Input validation error: output_format must be 'jpeg' or 'png'", "invalid_request_error"
+        )
     if "forbidden" in str(body.get("prompt", "")):
-        return openai_error(422, "Potential NSFW content was detected in one or more images. Try again with a "
-                            "different prompt and/or seed.", "invalid_request_error")
+        return openai_error(
+            422,
+            "Potential NSFW content was detected in one or more images. Try again with a "
+            "different prompt and/or seed.",
+            "invalid_request_error",
+        )
     width, height = int(body.get("width", 1024)), int(body.get("height", 1024))
     data = []
     for i in range(int(body.get("n") or 1)):

@@ -15,8 +15,16 @@ from .openai import openai_error
 
 
 def _job(job: ScriptedJob, status: str, **extra) -> dict:
-    return {"id": job.id, "object": "video", "model": job.endpoint, "status": status, "created_at": time.time(),
-            "size": "1366x768", "seconds": str(job.input.get("seconds", "6")), **extra}
+    return {
+        "id": job.id,
+        "object": "video",
+        "model": job.endpoint,
+        "status": status,
+        "created_at": time.time(),
+        "size": "1366x768",
+        "seconds": str(job.input.get("seconds", "6")),
+        **extra,
+    }
 
 
 async def create(request: Request) -> Response:
@@ -41,12 +49,24 @@ async def retrieve(request: Request) -> Response:
     if phase in ("queued", "running"):
         return JSONResponse(_job(job, "queued" if phase == "queued" else "in_progress"))
     if job.outcome == "content_policy":
-        return JSONResponse(_job(job, "failed", error={"code": "content_policy_violation",
-                                                       "message": "The prompt was flagged by the safety checker"}))
+        return JSONResponse(
+            _job(
+                job,
+                "failed",
+                error={
+                    "code": "content_policy_violation",
+                    "message": "The prompt was flagged by the safety checker",
+                },
+            )
+        )
     if job.outcome == "error":
-        return JSONResponse(_job(job, "failed", error={"code": "generation_error", "message": "Model backend error"}))
+        return JSONResponse(
+            _job(job, "failed", error={"code": "generation_error", "message": "Model backend error"})
+        )
     url = job.extra.setdefault("url", publish_video(fake, job)[0])
-    return JSONResponse(_job(job, "completed", completed_at=time.time(), outputs={"cost": 0.28, "video_url": url}))
+    return JSONResponse(
+        _job(job, "completed", completed_at=time.time(), outputs={"cost": 0.28, "video_url": url})
+    )
 
 
 def routes(fake: FakeProvider) -> list[Route]:

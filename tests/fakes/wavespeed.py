@@ -28,10 +28,22 @@ class FakeWaveSpeed(FakeProvider):
         return [Route("/api/v3/models", self.models, methods=["GET"])]
 
     async def models(self, request: Request) -> Response:
-        return envelope([
-            {"model_id": "wavespeed-ai/flux-dev", "name": "FLUX dev", "base_price": 0.003, "type": "text-to-image"},
-            {"model_id": "acme/live-only-video", "name": "Live video", "base_price": 0.2, "type": "text-to-video"},
-        ])
+        return envelope(
+            [
+                {
+                    "model_id": "wavespeed-ai/flux-dev",
+                    "name": "FLUX dev",
+                    "base_price": 0.003,
+                    "type": "text-to-image",
+                },
+                {
+                    "model_id": "acme/live-only-video",
+                    "name": "Live video",
+                    "base_price": 0.2,
+                    "type": "text-to-video",
+                },
+            ]
+        )
 
     def hub_env(self) -> dict[str, str]:
         return {"WAVESPEED_API_KEY": self.key, "WAVESPEED_BASE_URL": self.base_url}

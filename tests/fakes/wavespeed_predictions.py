@@ -25,7 +25,9 @@ from .wavespeed import envelope
 NSFW = "The prompt was flagged as sensitive content and was rejected"
 
 
-def _prediction(fake: FakeProvider, job: ScriptedJob, status: str, outputs: list[str], error: str = "") -> dict:
+def _prediction(
+    fake: FakeProvider, job: ScriptedJob, status: str, outputs: list[str], error: str = ""
+) -> dict:
     return {"id": job.id, "model": job.endpoint, "status": status, "outputs": outputs,
             "urls": {"get": fake.url(f"/api/v3/predictions/{job.id}/result")},
             "has_nsfw_contents": [error == NSFW] if error else [False] * len(outputs),
@@ -38,7 +40,12 @@ def _outputs(fake: FakeProvider, job: ScriptedJob) -> list[str]:
     if override is not None:
         return override(fake, job) if callable(override) else list(override)
     params = job.input if isinstance(job.input, dict) else {}
-    if "video" in job.endpoint or "seedance" in job.endpoint or "veo" in job.endpoint or "wan-" in job.endpoint:
+    if (
+        "video" in job.endpoint
+        or "seedance" in job.endpoint
+        or "veo" in job.endpoint
+        or "wan-" in job.endpoint
+    ):
         if params.get("enable_base64_output"):
             return ["data:video/mp4;base64," + base64.b64encode(samples.mp4(4096)).decode()]
         return [publish_video(fake, job)[0]]
@@ -68,8 +75,13 @@ async def submit(request: Request) -> Response:
         body = await request.json()
     except ValueError:
         return JSONResponse({"code": 400, "message": "invalid JSON body", "data": None}, 400)
-    if not isinstance(body, dict) or (not body.get("prompt") and not body.get("text") and not body.get("image")
-                                      and not body.get("video") and not body.get("tags")):
+    if not isinstance(body, dict) or (
+        not body.get("prompt")
+        and not body.get("text")
+        and not body.get("image")
+        and not body.get("video")
+        and not body.get("tags")
+    ):
         return JSONResponse({"code": 400, "message": "prompt is required", "data": None}, 400)
     if model.startswith("minimax/speech") and not body.get("voice_id"):
         return JSONResponse({"code": 400, "message": "voice_id is required", "data": None}, 400)
@@ -88,7 +100,9 @@ async def result(request: Request) -> Response:
     if job.outcome == "content_policy":
         return envelope(_prediction(fake, job, "failed", [], NSFW))
     if job.outcome == "error":
-        return envelope(_prediction(fake, job, "failed", [], "Internal error: inference failed on the worker"))
+        return envelope(
+            _prediction(fake, job, "failed", [], "Internal error: inference failed on the worker")
+        )
     if "outputs" not in job.extra:
         job.extra["outputs"] = _outputs(fake, job)
     return envelope(_prediction(fake, job, "completed", job.extra["outputs"]))
@@ -96,7 +110,11 @@ async def result(request: Request) -> Response:
 
 async def upload_binary(request: Request) -> Response:
     fake = fake_of(request)
-    form = request.scope["state"]["recorded"].multipart() if "multipart" in request.headers.get("content-type", "") else {}
+    form = (
+        request.scope["state"]["recorded"].multipart()
+        if "multipart" in request.headers.get("content-type", "")
+        else {}
+    )
     file = form.get("file")
     if not isinstance(file, tuple):
         return JSONResponse({"code": 400, "message": "file is required", "data": None}, 400)

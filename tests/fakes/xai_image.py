@@ -18,8 +18,15 @@ from . import samples
 from .base import FakeProvider, fake_of
 
 FIELDS = {"model", "prompt", "n", "response_format", "user", "aspect_ratio"}
-SIZES = {"1:1": (1024, 1024), "16:9": (1280, 720), "9:16": (720, 1280), "4:3": (1024, 768), "3:4": (768, 1024),
-         "3:2": (1152, 768), "2:3": (768, 1152)}
+SIZES = {
+    "1:1": (1024, 1024),
+    "16:9": (1280, 720),
+    "9:16": (720, 1280),
+    "4:3": (1024, 768),
+    "3:4": (768, 1024),
+    "3:2": (1152, 768),
+    "2:3": (768, 1152),
+}
 
 
 def xai_error(status: int, message: str) -> JSONResponse:
@@ -28,7 +35,9 @@ def xai_error(status: int, message: str) -> JSONResponse:
 
 def jpeg(index: int, width: int, height: int) -> bytes:
     comment = f"grok image {index}".encode()
-    return b"\xff\xd8\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + samples.jpeg(width, height)[2:]
+    return (
+        b"\xff\xd8\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + samples.jpeg(width, height)[2:]
+    )
 
 
 async def generations(request: Request) -> Response:

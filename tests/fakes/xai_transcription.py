@@ -17,8 +17,20 @@ from starlette.routing import Route
 from .base import FakeProvider, fake_of
 from .xai_image import xai_error
 
-FIELDS = {"file", "url", "language", "format", "diarize", "multichannel", "channels", "keyterm", "audio_format",
-          "sample_rate", "sample_rate_hertz", "filler_words"}
+FIELDS = {
+    "file",
+    "url",
+    "language",
+    "format",
+    "diarize",
+    "multichannel",
+    "channels",
+    "keyterm",
+    "audio_format",
+    "sample_rate",
+    "sample_rate_hertz",
+    "filler_words",
+}
 BOOLEANS = ("format", "diarize", "multichannel", "filler_words")
 RAW_FORMATS = {"pcm", "mulaw", "alaw"}
 # (text, start, end, speaker)
@@ -33,7 +45,9 @@ async def stt(request: Request) -> Response:
         return xai_error(400, "Expected a multipart/form-data body")
     form = await request.form()
     names = [name for name, _ in form.multi_items()]
-    fake.state["transcription_fields"] = [(k, v if isinstance(v, str) else "<file>") for k, v in form.multi_items()]
+    fake.state["transcription_fields"] = [
+        (k, v if isinstance(v, str) else "<file>") for k, v in form.multi_items()
+    ]
     unknown = sorted(set(names) - FIELDS)
     if unknown:
         return xai_error(400, f"Unknown field `{unknown[0]}`")
@@ -47,7 +61,9 @@ async def stt(request: Request) -> Response:
             return xai_error(400, f"{name}: expected true or false")
     if form.get("format") == "true" and not form.get("language"):
         return xai_error(400, "format=true requires language to be set")
-    if form.get("audio_format") in RAW_FORMATS and not (form.get("sample_rate") or form.get("sample_rate_hertz")):
+    if form.get("audio_format") in RAW_FORMATS and not (
+        form.get("sample_rate") or form.get("sample_rate_hertz")
+    ):
         return xai_error(400, "sample_rate is required for raw audio formats")
     if len(form.getlist("keyterm")) > 100 or any(len(str(k)) > 50 for k in form.getlist("keyterm")):
         return xai_error(400, "keyterm: at most 100 terms of at most 50 characters")
@@ -58,8 +74,14 @@ async def stt(request: Request) -> Response:
              for t, s, e, who in WORDS]
     answer: dict = {"text": TEXT, "language": "", "duration": 3.52, "words": words}
     if form.get("multichannel") == "true":
-        answer["channels"] = [{"channel": i, "text": " ".join(w["text"] for w in words if (w["start"] > 2) == bool(i)),
-                               "words": [w for w in words if (w["start"] > 2) == bool(i)]} for i in (0, 1)]
+        answer["channels"] = [
+            {
+                "channel": i,
+                "text": " ".join(w["text"] for w in words if (w["start"] > 2) == bool(i)),
+                "words": [w for w in words if (w["start"] > 2) == bool(i)],
+            }
+            for i in (0, 1)
+        ]
     return JSONResponse(answer)
 
 

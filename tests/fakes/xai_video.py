@@ -44,7 +44,9 @@ async def status(request: Request) -> Response:
         return JSONResponse({"status": "failed", "error": {
             "code": "content_moderated", "message": "Generated video was rejected by content moderation"}})
     if job.outcome == "error":
-        return JSONResponse({"status": "failed", "error": {"code": "internal_error", "message": "Video generation failed"}})
+        return JSONResponse(
+            {"status": "failed", "error": {"code": "internal_error", "message": "Video generation failed"}}
+        )
     if job.outcome == "expired":
         return JSONResponse({"status": "expired"})
     url = job.extra.setdefault("url", publish_video(fake, job)[0])

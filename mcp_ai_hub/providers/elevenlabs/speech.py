@@ -60,7 +60,9 @@ def _query(request: SpeechRequest, options: dict[str, Any]) -> tuple[dict[str, s
                                   hint=f"Use one of: {', '.join(OUTPUT_FORMATS)}")
         query["output_format"] = OUTPUT_FORMATS[fmt]
     elif request.format == "wav" and not query["output_format"].startswith("pcm_"):
-        raise InvalidArgument("format wav needs a pcm_* output_format", hint="Drop provider_options.output_format")
+        raise InvalidArgument(
+            "format wav needs a pcm_* output_format", hint="Drop provider_options.output_format"
+        )
     elif not request.format:
         fmt = query["output_format"].split("_")[0]
     return query, fmt
@@ -70,7 +72,11 @@ async def _dialogue_body(hub: ProviderContext, request: SpeechRequest) -> tuple[
     entry = request.model.entry
     if request.speed and request.speed != 1:
         raise InvalidArgument("elevenlabs dialogue has no speed setting", hint="Leave speed at 0")
-    choices = [entry.default_voice, *entry.voices] if entry and entry.default_voice else list(entry.voices if entry else [])
+    choices = (
+        [entry.default_voice, *entry.voices]
+        if entry and entry.default_voice
+        else list(entry.voices if entry else [])
+    )
     named = assign_voices(request, choices)
     ids = {speaker: await voices.resolve(hub, voice, entry) for speaker, voice in named.items()}
     body: dict[str, Any] = {"inputs": [{"text": t.text, "voice_id": ids[t.speaker]} for t in request.turns],
@@ -79,7 +85,9 @@ async def _dialogue_body(hub: ProviderContext, request: SpeechRequest) -> tuple[
     return f"{base_url(hub.settings)}/v1/text-to-dialogue", body, label
 
 
-async def _speech_body(hub: ProviderContext, request: SpeechRequest, options: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
+async def _speech_body(
+    hub: ProviderContext, request: SpeechRequest, options: dict[str, Any]
+) -> tuple[str, dict[str, Any], str]:
     entry = request.model.entry
     voice = request.voice.strip() or (entry.default_voice if entry and entry.default_voice else "Rachel")
     voice_id = await voices.resolve(hub, voice, entry)

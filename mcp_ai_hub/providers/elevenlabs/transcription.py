@@ -47,8 +47,10 @@ def _check_options(request: TranscriptionRequest) -> None:
 
 def _fields(request: TranscriptionRequest) -> list[tuple[str, str]]:
     if request.prompt:
-        raise InvalidArgument("elevenlabs Scribe takes no prompt",
-                              hint="Pass important words as provider_options {\"keyterms\": [...]}, or leave prompt empty")
+        raise InvalidArgument(
+            "elevenlabs Scribe takes no prompt",
+            hint='Pass important words as provider_options {"keyterms": [...]}, or leave prompt empty',
+        )
     _check_options(request)
     fields = [("model_id", request.model.wire_id)]
     if request.language:
@@ -65,7 +67,9 @@ def _words(items: list[dict[str, Any]], channel: int | None = None) -> list[Word
     words = []
     for w in items:
         speaker = w.get("speaker_id") or (f"channel_{channel}" if channel is not None else None)
-        words.append(Word(str(w.get("text", "")), w.get("start"), w.get("end"), speaker, w.get("type") == "spacing"))
+        words.append(
+            Word(str(w.get("text", "")), w.get("start"), w.get("end"), speaker, w.get("type") == "spacing")
+        )
     return words
 
 

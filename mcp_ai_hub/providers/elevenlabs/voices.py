@@ -66,7 +66,9 @@ async def resolve(hub: ProviderContext, voice: str, entry: ModelEntry | None) ->
     voice_id, seen = await _search(hub, voice)
     if voice_id is None:
         names = list(dict.fromkeys([*seen, *ids]))[:12]
-        raise InvalidArgument(f"no ElevenLabs voice named {voice!r} in this account",
-                              hint=f"Use a voice id or one of: {', '.join(names)}" if names else "Use a voice id")
+        raise InvalidArgument(
+            f"no ElevenLabs voice named {voice!r} in this account",
+            hint=f"Use a voice id or one of: {', '.join(names)}" if names else "Use a voice id",
+        )
     cache[voice.lower()] = (voice_id, time.monotonic())
     return voice_id

@@ -36,8 +36,22 @@ STATUS: dict[str, JobStatus] = {"IN_QUEUE": "queued", "IN_PROGRESS": "running", 
 RESULT_TIMEOUT = httpx2.Timeout(connect=10.0, read=120.0, write=30.0, pool=10.0)
 
 # keys of a result whose values are output files (a URL string, {url, content_type}, or lists of them)
-OUTPUT_KEYS = ("video", "videos", "image", "images", "audio", "audio_url", "audio_file", "audios", "file", "files",
-               "output", "outputs", "mesh", "model_mesh")
+OUTPUT_KEYS = (
+    "video",
+    "videos",
+    "image",
+    "images",
+    "audio",
+    "audio_url",
+    "audio_file",
+    "audios",
+    "file",
+    "files",
+    "output",
+    "outputs",
+    "mesh",
+    "model_mesh",
+)
 PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 
 
@@ -57,7 +71,11 @@ def extract_outputs(result: Any) -> list[OutputRef]:
                 add(item)
         elif isinstance(value, dict) and isinstance(value.get("url"), str):
             add(value["url"], str(value.get("content_type") or ""))
-        elif isinstance(value, str) and value.startswith(("https://", "http://", "data:")) and value not in seen:
+        elif (
+            isinstance(value, str)
+            and value.startswith(("https://", "http://", "data:"))
+            and value not in seen
+        ):
             seen.add(value)
             refs.append(OutputRef(value, ctype))
 
@@ -108,8 +126,15 @@ class FalQueue:
 
     async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
         base = queue_url(hub.settings)
-        response = await hub.http.request(API, hub.key("fal"), "POST", f"{base}/{model.strip('/')}", json=input,
-                                          retry="submit", timeout=SUBMIT_TIMEOUT)
+        response = await hub.http.request(
+            API,
+            hub.key("fal"),
+            "POST",
+            f"{base}/{model.strip('/')}",
+            json=input,
+            retry="submit",
+            timeout=SUBMIT_TIMEOUT,
+        )
         data = json_of(response, API)
         request_id = str(data.get("request_id") or "")
         if not request_id:
@@ -136,28 +161,40 @@ class FalQueue:
             return PollResult("failed", error=_describe_failure(error, error_type),
                               error_code="content_policy" if _is_refusal(error, error_type) else "")
         try:
-            result = (await hub.http.request(API, key, "GET", state["response_url"], timeout=RESULT_TIMEOUT)).json()
+            result = (
+                await hub.http.request(API, key, "GET", state["response_url"], timeout=RESULT_TIMEOUT)
+            ).json()
         except ProviderError as exc:
             if isinstance(exc, ProviderBadRequest) or exc.code == "content_policy":
                 refused = exc.code == "content_policy"
-                return PollResult("failed", error=_describe_failure(exc.message, "content_policy_violation"
-                                                                    if refused else ""),
-                                  error_code="content_policy" if refused else "")
+                return PollResult(
+                    "failed",
+                    error=_describe_failure(exc.message, "content_policy_violation" if refused else ""),
+                    error_code="content_policy" if refused else "",
+                )
             raise
         metrics = data.get("metrics") or {}
         took = metrics.get("inference_time")
         message = f"completed in {took:.1f}s" if isinstance(took, (int, float)) else "completed"
-        return PollResult("succeeded", progress=1.0, message=message, outputs=extract_outputs(result), result=result)
+        return PollResult(
+            "succeeded", progress=1.0, message=message, outputs=extract_outputs(result), result=result
+        )
 
     async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         try:
-            response = await hub.http.request(API, hub.key("fal"), "PUT", state["cancel_url"], timeout=POLL_TIMEOUT)
+            response = await hub.http.request(
+                API, hub.key("fal"), "PUT", state["cancel_url"], timeout=POLL_TIMEOUT
+            )
         except ProviderBadRequest as exc:
             if "ALREADY_COMPLETED" in exc.message:
                 return "too_late"
             raise
         body = json_of(response, API) if response.content else {}
-        return "too_late" if isinstance(body, dict) and body.get("status") == "ALREADY_COMPLETED" else "cancelled"
+        return (
+            "too_late"
+            if isinstance(body, dict) and body.get("status") == "ALREADY_COMPLETED"
+            else "cancelled"
+        )
 
 
 BACKEND = FalQueue()

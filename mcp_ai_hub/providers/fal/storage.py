@@ -48,5 +48,7 @@ async def upload(hub: ProviderContext, item: InputFile) -> str:
     )
     url = json_of(response, API).get("access_url")
     if not url:
-        raise ProviderUnavailable("fal storage accepted the upload but returned no access_url", provider="fal")
+        raise ProviderUnavailable(
+            "fal storage accepted the upload but returned no access_url", provider="fal"
+        )
     return str(url)

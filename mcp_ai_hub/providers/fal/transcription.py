@@ -89,7 +89,9 @@ def _speaker_by_overlap(start: float | None, end: float | None, turns: list[dict
 
 def parse(data: Any, request: TranscriptionRequest, duration: float | None = None) -> TranscriptionResult:
     """fal Whisper's result JSON as the hub's transcript (`duration`: the input's, when measured)."""
-    return _parse(data, request.model.full_id, request.wants_segments, request.diarize, request.language, duration)
+    return _parse(
+        data, request.model.full_id, request.wants_segments, request.diarize, request.language, duration
+    )
 
 
 def _parse(data: Any, model: str, wants_segments: bool, diarize: bool, language: str,
@@ -141,6 +143,8 @@ async def transcribe(hub: ProviderContext, request: TranscriptionRequest) -> Tra
     if not audio.is_url:
         await request.report(f"uploading {audio.name} to fal storage")
     body["audio_url"] = await storage.upload(hub, audio)
-    spec = JobSpec(BACKEND, request.model.wire_id, body, summary=summarize_input(body), poll_interval=POLL_SECONDS)
+    spec = JobSpec(
+        BACKEND, request.model.wire_id, body, summary=summarize_input(body), poll_interval=POLL_SECONDS
+    )
     return TranscriptionJob(spec, request.model.full_id, "fal", lambda data: parse(data, request, duration),
                             _meta(request, duration))

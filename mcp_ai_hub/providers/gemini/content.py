@@ -27,7 +27,9 @@ def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, An
     for key, value in options.items():
         if key in ("generationConfig", "generation_config") and isinstance(value, dict):
             for k, v in value.items():
-                config[k] = {**config[k], **v} if isinstance(v, dict) and isinstance(config.get(k), dict) else v
+                config[k] = (
+                    {**config[k], **v} if isinstance(v, dict) and isinstance(config.get(k), dict) else v
+                )
         elif key in TOP_LEVEL:
             body[key] = value
         elif isinstance(value, dict) and isinstance(config.get(key), dict):
@@ -51,7 +53,9 @@ async def generate(hub: ProviderContext, model: str, body: dict[str, Any]) -> li
                             hint="Rephrase the request")
     candidates = data.get("candidates") or []
     if not candidates:
-        raise ProviderUnavailable("gemini returned no candidates", provider="gemini", hint="Try again shortly")
+        raise ProviderUnavailable(
+            "gemini returned no candidates", provider="gemini", hint="Try again shortly"
+        )
     candidate = candidates[0]
     reason = str(candidate.get("finishReason") or "")
     parts = (candidate.get("content") or {}).get("parts") or []

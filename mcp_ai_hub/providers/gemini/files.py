@@ -85,7 +85,10 @@ async def wait_active(hub: ProviderContext, file: dict[str, Any]) -> dict[str, A
 
 async def delete(hub: ProviderContext, name: str) -> None:
     """Delete an uploaded file; failures are ignored (files expire after 48 hours anyway)."""
-    with anyio.CancelScope(shield=True), anyio.move_on_after(DELETE_TIMEOUT):  # also when the call is cancelled
+    with (
+        anyio.CancelScope(shield=True),
+        anyio.move_on_after(DELETE_TIMEOUT),
+    ):  # also when the call is cancelled
         try:
             await hub.client("gemini").request("DELETE", f"{base_url(hub.settings)}/{name}", retry="none")
         except Exception as exc:  # noqa: BLE001 - tidying up must never fail the call that produced a result

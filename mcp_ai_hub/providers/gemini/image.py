@@ -36,7 +36,14 @@ NATIVE_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"
 IMAGEN_FORMATS = {"png": "image/png", "jpeg": "image/jpeg"}
 MAX_IMAGES = 4
 MAX_INLINE_BYTES = 20 * 1024 * 1024  # the whole request must stay under about 20 MB
-SAFETY_FINISH = {"SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_PROHIBITED_CONTENT"}
+SAFETY_FINISH = {
+    "SAFETY",
+    "IMAGE_SAFETY",
+    "PROHIBITED_CONTENT",
+    "BLOCKLIST",
+    "SPII",
+    "IMAGE_PROHIBITED_CONTENT",
+}
 SAFETY_HINT = "Gemini refused on safety grounds; rephrase the prompt or change the input image"
 
 
@@ -68,7 +75,9 @@ def imagen_body(request: ImageRequest) -> dict[str, Any]:
         parameters["sampleImageSize"] = "2K"
     if request.output_format:
         if request.output_format not in IMAGEN_FORMATS:
-            raise refuse(request, "output_format", why=f"Imagen makes png or jpeg, not {request.output_format}")
+            raise refuse(
+                request, "output_format", why=f"Imagen makes png or jpeg, not {request.output_format}"
+            )
         parameters["outputOptions"] = {"mimeType": IMAGEN_FORMATS[request.output_format]}
     body = {"instances": [{"prompt": request.prompt}], "parameters": parameters}
     return merge_options(body, request.provider_options)
@@ -82,7 +91,9 @@ async def imagen(hub: ProviderContext, client: ProviderClient, request: ImageReq
     made = [p for p in predictions if p.get("bytesBase64Encoded")]
     filtered = [str(p["raiFilteredReason"]) for p in predictions if p.get("raiFilteredReason")]
     if not made:
-        reason = filtered[0] if filtered else "no image came back (Imagen drops images its safety filter blocks)"
+        reason = (
+            filtered[0] if filtered else "no image came back (Imagen drops images its safety filter blocks)"
+        )
         raise ContentPolicy(f"Imagen filtered the output: {reason}", provider="gemini", hint=SAFETY_HINT)
     notes = list(request.notes)
     if filtered:
@@ -102,23 +113,34 @@ def image_size(request: ImageRequest) -> str | None:
     edge = max(request.size)
     size = "1K" if edge <= 1408 else "2K" if edge <= 2816 else "4K"
     if not request.model.startswith("gemini-3"):
-        request.notes.append(f"{request.model} chooses its own resolution (about 1K); only the shape of size is used")
+        request.notes.append(
+            f"{request.model} chooses its own resolution (about 1K); only the shape of size is used"
+        )
         return None
     return None if size == "1K" else size
 
 
 async def native_body(hub: ProviderContext, request: ImageRequest) -> dict[str, Any]:
-    refuse_unsupported(request, "quality", "negative_prompt", "output_format",
-                       hint="Gemini image models take no quality, negative prompt or output format; say it in the prompt")
+    refuse_unsupported(
+        request,
+        "quality",
+        "negative_prompt",
+        "output_format",
+        hint="Gemini image models take no quality, negative prompt or output format; say it in the prompt",
+    )
     parts: list[dict[str, Any]] = [{"text": request.prompt}]
     total = 0
     for item in request.input_images:
         data = await item.read(hub.http, MAX_INLINE_BYTES)
         total += len(data)
         if total > MAX_INLINE_BYTES:
-            raise InvalidArgument(f"input images total more than {MAX_INLINE_BYTES // 2**20} MB, Gemini's inline limit",
-                                  hint="Use smaller images")
-        parts.append({"inlineData": {"mimeType": item.mime_type, "data": base64.b64encode(data).decode("ascii")}})
+            raise InvalidArgument(
+                f"input images total more than {MAX_INLINE_BYTES // 2**20} MB, Gemini's inline limit",
+                hint="Use smaller images",
+            )
+        parts.append(
+            {"inlineData": {"mimeType": item.mime_type, "data": base64.b64encode(data).decode("ascii")}}
+        )
     config: dict[str, Any] = {"responseModalities": ["TEXT", "IMAGE"]}
     image_config: dict[str, Any] = {}
     if ratio := nearest_ratio(request, NATIVE_RATIOS):
@@ -160,11 +182,19 @@ async def native_once(
         said = f'; it said: "{" ".join(texts)[:300]}"' if texts else ""
         blocked = sorted(set(finishes) & SAFETY_FINISH)
         if blocked:
-            message = next((c.get("finishMessage") for c in data.get("candidates") or [] if c.get("finishMessage")), "")
-            raise ContentPolicy(f"Gemini withheld the image ({blocked[0]}){': ' + message if message else ''}",
-                                provider="gemini", hint=SAFETY_HINT)
-        raise ProviderBadRequest(f"Gemini returned no image (finish reason {finishes[0] if finishes else 'none'}){said}",
-                                 provider="gemini", hint="Ask for an image explicitly in the prompt and try again")
+            message = next(
+                (c.get("finishMessage") for c in data.get("candidates") or [] if c.get("finishMessage")), ""
+            )
+            raise ContentPolicy(
+                f"Gemini withheld the image ({blocked[0]}){': ' + message if message else ''}",
+                provider="gemini",
+                hint=SAFETY_HINT,
+            )
+        raise ProviderBadRequest(
+            f"Gemini returned no image (finish reason {finishes[0] if finishes else 'none'}){said}",
+            provider="gemini",
+            hint="Ask for an image explicitly in the prompt and try again",
+        )
     return images, texts
 
 
@@ -190,7 +220,9 @@ async def native(hub: ProviderContext, client: ProviderClient, request: ImageReq
         raise errors[0]
     notes = list(request.notes)
     if request.seed is not None and request.n > 1:
-        notes.append(f"each image is its own request; seeds {request.seed} to {request.seed + request.n - 1} were used")
+        notes.append(
+            f"each image is its own request; seeds {request.seed} to {request.seed + request.n - 1} were used"
+        )
     texts = list(dict.fromkeys(t for _, ts in results for t in ts))
     if texts:
         notes.append("Gemini said: " + " ".join(texts)[:1000])

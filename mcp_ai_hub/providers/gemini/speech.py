@@ -42,12 +42,18 @@ def _prompt_and_config(request: SpeechRequest, known: list[str], default: str) -
         return text, {"voiceConfig": _voice_config(voice)}, voice
     speakers = request.speakers
     if len(speakers) > MAX_SPEAKERS:
-        raise InvalidArgument(f"gemini TTS voices at most {MAX_SPEAKERS} speakers; this dialogue has {len(speakers)}",
-                              hint="Use elevenlabs/eleven_v3 for more speakers, or merge speakers")
+        raise InvalidArgument(
+            f"gemini TTS voices at most {MAX_SPEAKERS} speakers; this dialogue has {len(speakers)}",
+            hint="Use elevenlabs/eleven_v3 for more speakers, or merge speakers",
+        )
     if len(speakers) == 1:  # one speaker is a single-voice reading of its lines
         voice = _voice_name(request.turns[0].voice or default, known)
         text = "\n".join(t.text for t in request.turns)
-        return (f"{instructions}:\n{text}" if instructions else text), {"voiceConfig": _voice_config(voice)}, voice
+        return (
+            (f"{instructions}:\n{text}" if instructions else text),
+            {"voiceConfig": _voice_config(voice)},
+            voice,
+        )
     voices = {s: _voice_name(v, known) for s, v in assign_voices(request, [default, *known]).items()}
     lead = instructions or f"TTS the following conversation between {' and '.join(speakers)}"
     lines = "\n".join(f"{t.speaker}: {t.text}" for t in request.turns)
@@ -64,8 +70,11 @@ def _audio_part(parts: list[dict[str, Any]]) -> tuple[str, int]:
             rate = re.search(r"rate=(\d+)", mime)
             return str(data.get("data", "")), int(rate.group(1)) if rate else DEFAULT_RATE
     said = content.text_of(parts).strip()
-    raise ProviderUnavailable("gemini returned no audio" + (f" (it answered: {said[:200]!r})" if said else ""),
-                              provider="gemini", hint="Try again, or rephrase the text")
+    raise ProviderUnavailable(
+        "gemini returned no audio" + (f" (it answered: {said[:200]!r})" if said else ""),
+        provider="gemini",
+        hint="Try again, or rephrase the text",
+    )
 
 
 async def _decoded(b64: str) -> AsyncIterator[bytes]:
@@ -80,7 +89,9 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
     known, default = (list(entry.voices), entry.default_voice or "Kore") if entry else ([], "Kore")
     fmt = request.format or "wav"
     if fmt not in FORMATS:
-        raise InvalidArgument(f"gemini TTS gives {' or '.join(FORMATS)} audio, not {fmt!r}", hint="Use format wav")
+        raise InvalidArgument(
+            f"gemini TTS gives {' or '.join(FORMATS)} audio, not {fmt!r}", hint="Use format wav"
+        )
     if request.speed and request.speed != 1:
         raise InvalidArgument("gemini TTS has no speed setting",
                               hint="Ask for the pace in instructions instead, e.g. 'Speak slowly'")
@@ -98,6 +109,7 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
     if fmt == "wav":
         media = await save_pcm_as_wav(hub.media, _decoded(b64), "gemini", rate=rate)
     else:
-        media = await fill_duration(await hub.media.save_stream(_decoded(b64), "gemini", mime_hint="audio/pcm"),
-                                    pcm_rate=rate)
+        media = await fill_duration(
+            await hub.media.save_stream(_decoded(b64), "gemini", mime_hint="audio/pcm"), pcm_rate=rate
+        )
     return SpeechResult(media, request.model.full_id, "gemini", request.characters, voice_label, fmt)

@@ -25,9 +25,11 @@ MIME_ALIASES = {"audio/mpeg": "audio/mp3", "audio/x-wav": "audio/wav", "audio/wa
 
 PLAIN = ("Generate a verbatim transcript of the speech in this audio. Answer with the transcript text only: "
          "no preamble, headings, timestamps or commentary.")
-SEGMENTED = ("Transcribe the speech in this audio verbatim, as consecutive segments in spoken order. Give each "
-             "segment's start and end as seconds from the beginning of the audio{speaker}. Also give the spoken "
-             "language as an ISO 639-1 code.")
+SEGMENTED = (
+    "Transcribe the speech in this audio verbatim, as consecutive segments in spoken order. Give each "
+    "segment's start and end as seconds from the beginning of the audio{speaker}. Also give the spoken "
+    "language as an ISO 639-1 code."
+)
 SPEAKER = ", and a speaker label (Speaker 1, Speaker 2, ...) used consistently for the same voice"
 
 
@@ -89,10 +91,17 @@ async def transcribe(hub: ProviderContext, request: TranscriptionRequest) -> Tra
         else:
             await request.report(f"uploading {audio.name} to the Gemini Files API")
             uploaded = await files.upload(hub, audio, mime)
-            media_part = {"fileData": {"mimeType": uploaded.get("mimeType") or mime, "fileUri": uploaded["uri"]}}
-    body: dict[str, Any] = {"contents": [{"role": "user", "parts": [media_part, {"text": _instruction(request)}]}]}
+            media_part = {
+                "fileData": {"mimeType": uploaded.get("mimeType") or mime, "fileUri": uploaded["uri"]}
+            }
+    body: dict[str, Any] = {
+        "contents": [{"role": "user", "parts": [media_part, {"text": _instruction(request)}]}]
+    }
     if request.wants_segments:
-        body["generationConfig"] = {"responseMimeType": "application/json", "responseSchema": _schema(request.diarize)}
+        body["generationConfig"] = {
+            "responseMimeType": "application/json",
+            "responseSchema": _schema(request.diarize),
+        }
     content.merge_options(body, request.provider_options)
     try:
         await request.report(f"transcribing with {model}")

@@ -47,27 +47,41 @@ class VeoOperations:
                                           json=input, retry="submit", timeout=SUBMIT_TIMEOUT)
         name = json_of(response, API).get("name")
         if not name:
-            raise ProviderUnavailable("Gemini accepted the request but returned no operation name", provider="gemini")
+            raise ProviderUnavailable(
+                "Gemini accepted the request but returned no operation name", provider="gemini"
+            )
         return {"operation": str(name)}
 
     async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
-        response = await hub.http.request(API, hub.key("gemini"), "GET",
-                                          f"{base_url(hub.settings)}/{state['operation']}", timeout=POLL_TIMEOUT)
+        response = await hub.http.request(
+            API,
+            hub.key("gemini"),
+            "GET",
+            f"{base_url(hub.settings)}/{state['operation']}",
+            timeout=POLL_TIMEOUT,
+        )
         op = json_of(response, API)
         if not op.get("done"):
             return PollResult("running", message="generating")
         if isinstance(op.get("error"), dict):
             err = op["error"]
-            return PollResult("failed", error=f"{err.get('message') or 'operation failed'} (code {err.get('code')})",
-                              result=op)
+            return PollResult(
+                "failed",
+                error=f"{err.get('message') or 'operation failed'} (code {err.get('code')})",
+                result=op,
+            )
         video = ((op.get("response") or {}).get("generateVideoResponse") or {})
         outputs = []
         for sample in video.get("generatedSamples") or []:
             item = (sample or {}).get("video") or {}
             if item.get("uri"):
-                outputs.append(OutputRef(str(item["uri"]), str(item.get("mimeType") or "video/mp4"), auth=True))
+                outputs.append(
+                    OutputRef(str(item["uri"]), str(item.get("mimeType") or "video/mp4"), auth=True)
+                )
             elif item.get("video"):  # raw bytes, base64
-                outputs.append(OutputRef(f"data:{item.get('mimeType') or 'video/mp4'};base64,{item['video']}"))
+                outputs.append(
+                    OutputRef(f"data:{item.get('mimeType') or 'video/mp4'};base64,{item['video']}")
+                )
         if not outputs:
             reasons = "; ".join(video.get("raiMediaFilteredReasons") or []) or "no video was returned"
             refused = bool(video.get("raiMediaFilteredCount"))
@@ -95,8 +109,11 @@ async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoReques
     if request.aspect_ratio:
         params["aspectRatio"] = request.aspect_ratio
     if request.duration_seconds:
-        params["durationSeconds"] = (one_of(request.duration_seconds, VEO3_DURATIONS, resolved.full_id)
-                                     if resolved.model.startswith("veo-3") else whole(request.duration_seconds))
+        params["durationSeconds"] = (
+            one_of(request.duration_seconds, VEO3_DURATIONS, resolved.full_id)
+            if resolved.model.startswith("veo-3")
+            else whole(request.duration_seconds)
+        )
     if request.resolution:
         params["resolution"] = request.resolution
     if request.negative_prompt:

@@ -73,15 +73,21 @@ def check_options(request: ImageRequest, output_format: str) -> None:
     options = request.provider_options
     for name, allowed in OPTION_VALUES.items():
         if name in options and options[name] is not None and options[name] not in allowed:
-            raise refuse(request, f"provider_options.{name}", why=f"{name} must be one of {', '.join(allowed)}")
+            raise refuse(
+                request, f"provider_options.{name}", why=f"{name} must be one of {', '.join(allowed)}"
+            )
     if options.get("input_fidelity") is not None and free_sizes(request.model):
         raise refuse(request, "provider_options.input_fidelity",
                      why=f"{request.model} takes no input_fidelity (it always keeps input images faithfully)",
                      hint="Leave input_fidelity out")
     fmt = options.get("output_format") or output_format or "png"
     if options.get("background") == "transparent" and fmt not in ("png", "webp"):
-        raise refuse(request, "provider_options.background", why=f"a transparent background needs png or webp, "
-                     f"not {fmt}", hint="Set output_format to png or webp")
+        raise refuse(
+            request,
+            "provider_options.background",
+            why=f"a transparent background needs png or webp, not {fmt}",
+            hint="Set output_format to png or webp",
+        )
     compression = options.get("output_compression")
     if compression is not None:
         if fmt not in ("webp", "jpeg"):
@@ -120,8 +126,12 @@ def size_field(request: ImageRequest) -> str | None:
 
 
 def common_fields(request: ImageRequest) -> dict[str, Any]:
-    refuse_unsupported(request, "seed", "negative_prompt",
-                       hint="OpenAI image models have no seed or negative prompt; describe what to avoid in the prompt")
+    refuse_unsupported(
+        request,
+        "seed",
+        "negative_prompt",
+        hint="OpenAI image models have no seed or negative prompt; describe what to avoid in the prompt",
+    )
     allowed = qualities(request.model)
     if request.quality and request.quality not in allowed:
         raise refuse(request, "quality", why=f"{request.model} takes quality {', '.join(allowed)}, not "
@@ -159,12 +169,16 @@ async def edit_body(hub: ProviderContext, request: ImageRequest) -> MultipartBod
     files: list[FilePart] = []
     for item in request.input_images:
         if item.size is not None and item.size > MAX_INPUT_BYTES:
-            raise InvalidArgument(f"{item.source} is larger than OpenAI's {MAX_INPUT_BYTES // 2**20} MB limit")
+            raise InvalidArgument(
+                f"{item.source} is larger than OpenAI's {MAX_INPUT_BYTES // 2**20} MB limit"
+            )
         files.append(await file_part(field, item, hub.http, MAX_INPUT_BYTES))
     if mask:
         if not isinstance(mask, str):
             raise InvalidArgument("provider_options.mask must be a path, URL or data URI of a PNG")
-        files.append(await file_part("mask", resolve_input(mask, hub.settings, what="mask"), hub.http, MAX_INPUT_BYTES))
+        files.append(
+            await file_part("mask", resolve_input(mask, hub.settings, what="mask"), hub.http, MAX_INPUT_BYTES)
+        )
     return MultipartBody([(k, _form_value(v)) for k, v in fields.items() if v is not None], files)
 
 

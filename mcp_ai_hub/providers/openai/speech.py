@@ -35,20 +35,26 @@ def _voice(request: SpeechRequest) -> Any:
 async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResult:
     model = request.model.full_id
     if len(request.text) > MAX_CHARACTERS:
-        raise InvalidArgument(f"{model} speaks at most {MAX_CHARACTERS} characters per call; the text has "
-                              f"{len(request.text)}", hint="Split the text into parts, or use an ElevenLabs model")
+        raise InvalidArgument(
+            f"{model} speaks at most {MAX_CHARACTERS} characters per call; the text has {len(request.text)}",
+            hint="Split the text into parts, or use an ElevenLabs model",
+        )
     if request.language:
         raise InvalidArgument(f"{model} has no language setting; it speaks the language of the text",
                               hint="Leave language empty")
     if request.speed and not SPEED_RANGE[0] <= request.speed <= SPEED_RANGE[1]:
-        raise InvalidArgument(f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed}")
+        raise InvalidArgument(
+            f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed}"
+        )
     clash = RESERVED & set(request.provider_options)
     if clash:
         raise InvalidArgument(f"provider_options.{min(clash)} is set by the hub",
                               hint="Use the tool's model, text and format parameters")
     fmt = request.format or "mp3"
     if fmt not in FORMAT_MIME:
-        raise InvalidArgument(f"{model} cannot produce {fmt!r} audio", hint=f"Use one of: {', '.join(FORMAT_MIME)}")
+        raise InvalidArgument(
+            f"{model} cannot produce {fmt!r} audio", hint=f"Use one of: {', '.join(FORMAT_MIME)}"
+        )
     voice = _voice(request)
     body: dict[str, Any] = {"model": request.model.wire_id, "input": request.text, "voice": voice,
                             "response_format": fmt}

@@ -40,8 +40,10 @@ def _choose(request: TranscriptionRequest) -> tuple[str, str]:
         model = DIARIZE_MODEL
     elif request.timestamps and not can_time:
         if not resolved.preset:
-            raise InvalidArgument(f"{resolved.full_id} gives no timestamps",
-                                  hint=f"Use openai/{TIMESTAMP_MODEL} or openai/{DIARIZE_MODEL} for timestamps")
+            raise InvalidArgument(
+                f"{resolved.full_id} gives no timestamps",
+                hint=f"Use openai/{TIMESTAMP_MODEL} or openai/{DIARIZE_MODEL} for timestamps",
+            )
         model = TIMESTAMP_MODEL
     if model == DIARIZE_MODEL:
         return model, "diarized_json" if request.wants_segments else "json"
@@ -67,7 +69,9 @@ def _fields(request: TranscriptionRequest, model: str, response_format: str) -> 
 
 def _parse(data: Any, model: str, request: TranscriptionRequest) -> TranscriptionResult:
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise ProviderUnavailable("openai sent a transcription without text", provider="openai", hint="Try again")
+        raise ProviderUnavailable(
+            "openai sent a transcription without text", provider="openai", hint="Try again"
+        )
     usage = data.get("usage") or {}
     duration = data.get("duration")
     if duration is None and usage.get("type") == "duration":
@@ -76,7 +80,9 @@ def _parse(data: Any, model: str, request: TranscriptionRequest) -> Transcriptio
     if request.wants_segments:
         segments = [Segment(s.get("start"), s.get("end"), str(s.get("text", "")).strip(), s.get("speaker"))
                     for s in data.get("segments") or []]
-    language = language_code(data.get("language")) or (language_code(request.language) if request.language else None)
+    language = language_code(data.get("language")) or (
+        language_code(request.language) if request.language else None
+    )
     return TranscriptionResult(data["text"].strip(), f"openai/{model}", "openai", language,
                                float(duration) if duration is not None else None, segments)
 

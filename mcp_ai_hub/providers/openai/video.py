@@ -50,14 +50,25 @@ class SoraVideos:
         if isinstance(reference, InputFile):
             fields = {k: str(v) for k, v in {"model": model, **input}.items() if k != "input_reference"}
             body = file_form(list(fields.items()), "input_reference", reference)
-            response = await hub.http.request(API, key, "POST", url, content=body, headers=body.headers, retry="submit",
-                                              timeout=SUBMIT_TIMEOUT)
+            response = await hub.http.request(
+                API,
+                key,
+                "POST",
+                url,
+                content=body,
+                headers=body.headers,
+                retry="submit",
+                timeout=SUBMIT_TIMEOUT,
+            )
         else:
-            response = await hub.http.request(API, key, "POST", url, json={"model": model, **input}, retry="submit",
-                                              timeout=SUBMIT_TIMEOUT)
+            response = await hub.http.request(
+                API, key, "POST", url, json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT
+            )
         video_id = json_of(response, API).get("id")
         if not video_id:
-            raise ProviderUnavailable("OpenAI accepted the video request but returned no id", provider="openai")
+            raise ProviderUnavailable(
+                "OpenAI accepted the video request but returned no id", provider="openai"
+            )
         return {"id": str(video_id)}
 
     async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
@@ -74,8 +85,13 @@ class SoraVideos:
         percent = data.get("progress")
         fraction = min(1.0, float(percent) / 100) if isinstance(percent, (int, float)) else None
         if status == "succeeded":
-            return PollResult("succeeded", progress=1.0, message="completed", result=data,
-                              outputs=[OutputRef(f"{base}/videos/{state['id']}/content", "video/mp4", auth=True)])
+            return PollResult(
+                "succeeded",
+                progress=1.0,
+                message="completed",
+                result=data,
+                outputs=[OutputRef(f"{base}/videos/{state['id']}/content", "video/mp4", auth=True)],
+            )
         if status in ("failed", "cancelled"):
             err = data.get("error") or {}
             reason = str(err.get("message") or raw) + (f" ({err['code']})" if err.get("code") else "")

@@ -39,7 +39,9 @@ API = ProviderApi("together", openai_compat.bearer, openai_compat.refusing_parse
 
 
 async def request_body(hub: ProviderContext, request: ImageRequest) -> dict[str, Any]:
-    refuse_unsupported(request, "quality", hint="Together has no quality setting; set steps in provider_options")
+    refuse_unsupported(
+        request, "quality", hint="Together has no quality setting; set steps in provider_options"
+    )
     if request.output_format and request.output_format not in OUTPUT_FORMATS:
         raise refuse(request, "output_format", why=f"Together makes jpeg or png, not {request.output_format}")
     body: dict[str, Any] = {"model": request.model, "prompt": request.prompt, "n": request.n,
@@ -56,7 +58,10 @@ async def request_body(hub: ProviderContext, request: ImageRequest) -> dict[str,
         body["negative_prompt"] = request.negative_prompt
     if request.output_format:
         body["output_format"] = request.output_format
-    urls = [item.url if item.is_url else await item.data_uri(hub.http, MAX_INPUT_BYTES) for item in request.input_images]
+    urls = [
+        item.url if item.is_url else await item.data_uri(hub.http, MAX_INPUT_BYTES)
+        for item in request.input_images
+    ]
     if urls:
         body["image_url"] = urls[0]
     if len(urls) > 1:
@@ -79,6 +84,9 @@ async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
         raise ProviderBadRequest("Together returned no images", provider="together",
                                  hint="Try again, or rephrase the prompt")
     mime = f"image/{body.get('output_format') or 'jpeg'}"
-    images = [await save_image(hub, "together", b64=i.get("b64_json") or "", url=i.get("url") or "", mime_hint=mime)
-              for i in items if i.get("b64_json") or i.get("url")]
+    images = [
+        await save_image(hub, "together", b64=i.get("b64_json") or "", url=i.get("url") or "", mime_hint=mime)
+        for i in items
+        if i.get("b64_json") or i.get("url")
+    ]
     return ImageResult(images, None, list(request.notes))

@@ -39,21 +39,37 @@ class TogetherVideos:
     max_poll_interval = 20.0
 
     async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
-        response = await hub.http.request(API, hub.key("together"), "POST", f"{video_base_url(hub.settings)}/videos",
-                                          json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
+        response = await hub.http.request(
+            API,
+            hub.key("together"),
+            "POST",
+            f"{video_base_url(hub.settings)}/videos",
+            json={"model": model, **input},
+            retry="submit",
+            timeout=SUBMIT_TIMEOUT,
+        )
         video_id = json_of(response, API).get("id")
         if not video_id:
-            raise ProviderUnavailable("Together accepted the video request but returned no id", provider="together")
+            raise ProviderUnavailable(
+                "Together accepted the video request but returned no id", provider="together"
+            )
         return {"id": str(video_id)}
 
     async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
-        response = await hub.http.request(API, hub.key("together"), "GET",
-                                          f"{video_base_url(hub.settings)}/videos/{state['id']}", timeout=POLL_TIMEOUT)
+        response = await hub.http.request(
+            API,
+            hub.key("together"),
+            "GET",
+            f"{video_base_url(hub.settings)}/videos/{state['id']}",
+            timeout=POLL_TIMEOUT,
+        )
         data = json_of(response, API)
         raw = str(data.get("status", ""))
         status = STATUS.get(raw)
         if status is None:
-            raise ProviderUnavailable(f"Together reported an unknown video status {raw!r}", provider="together")
+            raise ProviderUnavailable(
+                f"Together reported an unknown video status {raw!r}", provider="together"
+            )
         if status == "succeeded":
             url = (data.get("outputs") or {}).get("video_url")
             if not url:
@@ -63,9 +79,13 @@ class TogetherVideos:
         if status in ("failed", "cancelled"):
             err = data.get("error") or {}
             errors = (data.get("info") or {}).get("errors")
-            reason = str(err.get("message") or errors or raw) + (f" ({err['code']})" if err.get("code") else "")
+            reason = str(err.get("message") or errors or raw) + (
+                f" ({err['code']})" if err.get("code") else ""
+            )
             refused = err.get("code") == "content_policy_violation"
-            return PollResult(status, error=reason, result=data, error_code="content_policy" if refused else "")
+            return PollResult(
+                status, error=reason, result=data, error_code="content_policy" if refused else ""
+            )
         return PollResult(status, message="in queue" if status == "queued" else "generating")
 
     async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
@@ -82,7 +102,11 @@ async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoReques
     body.update(shape_fields(request, resolved, ratio_field="ratio"))
     summary = dict(body)
     if request.image is not None:
-        url = request.image.url if request.image.is_url else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)
+        url = (
+            request.image.url
+            if request.image.is_url
+            else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)
+        )
         body["media"] = {"frame_images": [{"input_image": url, "frame": "first"}]}
         summary["media"] = {"frame_images": [{"input_image": request.image.source, "frame": "first"}]}
     body = merge_options(body, request.provider_options)

@@ -29,9 +29,18 @@ if TYPE_CHECKING:
 
 # WaveSpeed prediction status -> hub job status
 STATUS: dict[str, JobStatus] = {
-    "created": "queued", "pending": "queued", "queued": "queued", "processing": "running", "running": "running",
-    "completed": "succeeded", "succeeded": "succeeded", "failed": "failed", "timeout": "failed",
-    "deleted": "failed", "cancelled": "cancelled", "canceled": "cancelled",
+    "created": "queued",
+    "pending": "queued",
+    "queued": "queued",
+    "processing": "running",
+    "running": "running",
+    "completed": "succeeded",
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "timeout": "failed",
+    "deleted": "failed",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
 }
 
 # how a failed prediction's `error` reads when WaveSpeed's checker refused it
@@ -69,7 +78,11 @@ class WaveSpeedPredictions:
         if not data.get("id"):
             raise ProviderUnavailable("WaveSpeed accepted the request but returned no prediction id",
                                       provider="wavespeed")
-        return {"id": str(data["id"]), "endpoint": model, "get_url": str((data.get("urls") or {}).get("get") or "")}
+        return {
+            "id": str(data["id"]),
+            "endpoint": model,
+            "get_url": str((data.get("urls") or {}).get("get") or ""),
+        }
 
     async def poll(self, hub: ProviderContext, state: dict[str, Any]) -> PollResult:
         response = await hub.http.request(API, hub.key("wavespeed"), "GET",
@@ -112,5 +125,7 @@ async def upload(hub: ProviderContext, item: InputFile) -> str:
                                       headers=body.headers, retry="generate", timeout=UPLOAD_TIMEOUT)
     url = _data(json_of(response, API), "upload").get("download_url")
     if not url:
-        raise ProviderUnavailable("WaveSpeed accepted the upload but returned no download_url", provider="wavespeed")
+        raise ProviderUnavailable(
+            "WaveSpeed accepted the upload but returned no download_url", provider="wavespeed"
+        )
     return str(url)

@@ -89,7 +89,9 @@ def _tts_body(request: SpeechRequest) -> tuple[dict[str, Any], str]:
         raise InvalidArgument(f"{model} cannot produce {request.format!r} audio",
                               hint="Use mp3, or leave format empty")
     if request.speed and not SPEED_RANGE[0] <= request.speed <= SPEED_RANGE[1]:
-        raise InvalidArgument(f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed:g}")
+        raise InvalidArgument(
+            f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed:g}"
+        )
     _check_options(request, TTS_RESERVED, "Use the tool's text and voice parameters")
     entry = request.model.entry
     voice = request.voice or (entry.default_voice if entry and entry.default_voice else DEFAULT_VOICE)
@@ -109,8 +111,10 @@ def _music_body(request: SpeechRequest) -> dict[str, Any]:
             raise InvalidArgument(f"{model} makes music and takes no {name}",
                                   hint="Describe the style in text; put lyrics in provider_options.lyrics")
     if request.format:
-        raise InvalidArgument(f"{model} returns audio in the format WaveSpeed chooses, so format cannot be set",
-                              hint="Leave format empty; the result names the saved file's type")
+        raise InvalidArgument(
+            f"{model} returns audio in the format WaveSpeed chooses, so format cannot be set",
+            hint="Leave format empty; the result names the saved file's type",
+        )
     _check_options(request, MUSIC_RESERVED, "The text is the style tags (genre, instruments, mood)")
     return {"tags": request.text.strip(), **request.provider_options}
 

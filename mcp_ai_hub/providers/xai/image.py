@@ -44,13 +44,22 @@ def request_body(request: ImageRequest) -> dict[str, Any]:
     refuse_unsupported(request, "quality", "seed", "negative_prompt", "input_images",
                        hint="xAI image generation takes only a prompt, n and (grok-imagine) aspect_ratio")
     if request.output_format not in ("", "jpeg"):
-        raise refuse(request, "output_format", why="xAI makes JPEG images only", hint="Leave output_format empty or jpeg")
+        raise refuse(
+            request,
+            "output_format",
+            why="xAI makes JPEG images only",
+            hint="Leave output_format empty or jpeg",
+        )
     body: dict[str, Any] = {"model": request.model, "prompt": request.prompt, "n": request.n,
                             "response_format": "b64_json"}
     if request.shape is not None:
         if not takes_aspect_ratio(request.model):
-            raise refuse(request, "size" if request.size else "aspect_ratio",
-                         why=f"{request.model} makes one fixed size", hint="Leave size and aspect_ratio empty")
+            raise refuse(
+                request,
+                "size" if request.size else "aspect_ratio",
+                why=f"{request.model} makes one fixed size",
+                hint="Leave size and aspect_ratio empty",
+            )
         body["aspect_ratio"] = nearest_ratio(request, RATIOS)
     body = merge_options(body, request.provider_options)
     if body["response_format"] not in RESPONSE_FORMATS:
@@ -65,15 +74,26 @@ async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
     response = await client.request("POST", "/images/generations", retry="generate", json=body,
                                     timeout=GENERATE_TIMEOUT)
     items = [i for i in client.json(response).get("data") or [] if isinstance(i, dict)]
-    allowed = [i for i in items if i.get("respect_moderation") is not False and (i.get("b64_json") or i.get("url"))]
+    allowed = [
+        i for i in items if i.get("respect_moderation") is not False and (i.get("b64_json") or i.get("url"))
+    ]
     blocked = sum(1 for i in items if i.get("respect_moderation") is False)
     if not allowed:
         if blocked:
-            raise ContentPolicy(f"xAI moderation withheld {'the image' if blocked == 1 else f'all {blocked} images'}",
-                                provider="xai", hint=SAFETY_HINT)
-        raise ProviderBadRequest("xAI returned no images", provider="xai", hint="Try again, or rephrase the prompt")
-    images = [await save_image(hub, "xai", b64=i.get("b64_json") or "", url=i.get("url") or "", mime_hint="image/jpeg")
-              for i in allowed]
+            raise ContentPolicy(
+                f"xAI moderation withheld {'the image' if blocked == 1 else f'all {blocked} images'}",
+                provider="xai",
+                hint=SAFETY_HINT,
+            )
+        raise ProviderBadRequest(
+            "xAI returned no images", provider="xai", hint="Try again, or rephrase the prompt"
+        )
+    images = [
+        await save_image(
+            hub, "xai", b64=i.get("b64_json") or "", url=i.get("url") or "", mime_hint="image/jpeg"
+        )
+        for i in allowed
+    ]
     notes = list(request.notes)
     if blocked:
         notes.append(f"xAI moderation withheld {blocked} of {len(items)} images")

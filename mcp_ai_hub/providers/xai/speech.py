@@ -58,20 +58,26 @@ def request_body(request: SpeechRequest) -> tuple[dict[str, Any], str]:
     """The JSON body and the hub format it asks for."""
     model = request.model.full_id
     if request.turns:
-        raise InvalidArgument(f"{model} voices one speaker per call", hint="Use an ElevenLabs or Gemini model "
-                              "for dialogue, or one call per speaker")
+        raise InvalidArgument(
+            f"{model} voices one speaker per call",
+            hint="Use an ElevenLabs or Gemini model for dialogue, or one call per speaker",
+        )
     if len(request.text) > MAX_CHARACTERS:
         raise InvalidArgument(f"{model} speaks at most {MAX_CHARACTERS} characters per call; the text has "
                               f"{len(request.text)}", hint="Split the text into parts")
     if request.speed and not SPEED_RANGE[0] <= request.speed <= SPEED_RANGE[1]:
-        raise InvalidArgument(f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed}")
+        raise InvalidArgument(
+            f"{model} takes speed from {SPEED_RANGE[0]} to {SPEED_RANGE[1]}, not {request.speed}"
+        )
     clash = RESERVED & set(request.provider_options)
     if clash:
         raise InvalidArgument(f"provider_options.{min(clash)} is set by the hub",
                               hint="Use the tool's text and voice parameters")
     fmt = request.format or "mp3"
     if fmt not in FORMATS:
-        raise InvalidArgument(f"{model} cannot produce {fmt!r} audio", hint=f"Use one of: {', '.join(FORMATS)}")
+        raise InvalidArgument(
+            f"{model} cannot produce {fmt!r} audio", hint=f"Use one of: {', '.join(FORMATS)}"
+        )
     body: dict[str, Any] = {"text": request.text, "voice_id": _voice(request),
                             "language": request.language.strip() or "auto",
                             "output_format": dict(FORMATS[fmt][0])}

@@ -44,8 +44,10 @@ TRANSCRIBE_TIMEOUT = httpx2.Timeout(connect=10.0, read=900.0, write=120.0, pool=
 def form(request: TranscriptionRequest) -> list[tuple[str, str]]:
     """The plain form fields, in order (the file follows them)."""
     if request.prompt:
-        raise InvalidArgument(f"{request.model.full_id} takes no prompt",
-                              hint='Pass important words as provider_options {"keyterm": [...]}, or leave prompt empty')
+        raise InvalidArgument(
+            f"{request.model.full_id} takes no prompt",
+            hint='Pass important words as provider_options {"keyterm": [...]}, or leave prompt empty',
+        )
     fields: list[tuple[str, str]] = []
     if request.language:
         fields.append(("language", request.language))

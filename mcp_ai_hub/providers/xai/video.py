@@ -23,9 +23,18 @@ if TYPE_CHECKING:
     from ...context import ProviderContext
 
 # xAI video status -> hub job status
-STATUS: dict[str, JobStatus] = {"": "queued", "queued": "queued", "pending": "running", "processing": "running",
-                                "in_progress": "running", "running": "running", "done": "succeeded",
-                                "completed": "succeeded", "failed": "failed", "expired": "failed"}
+STATUS: dict[str, JobStatus] = {
+    "": "queued",
+    "queued": "queued",
+    "pending": "running",
+    "processing": "running",
+    "in_progress": "running",
+    "running": "running",
+    "done": "succeeded",
+    "completed": "succeeded",
+    "failed": "failed",
+    "expired": "failed",
+}
 
 INLINE_IMAGE_LIMIT = 20 * 1024 * 1024
 
@@ -40,8 +49,15 @@ class XaiVideos:
     max_poll_interval = 15.0
 
     async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
-        response = await hub.http.request(API, hub.key("xai"), "POST", f"{base_url(hub.settings)}/videos/generations",
-                                          json={"model": model, **input}, retry="submit", timeout=SUBMIT_TIMEOUT)
+        response = await hub.http.request(
+            API,
+            hub.key("xai"),
+            "POST",
+            f"{base_url(hub.settings)}/videos/generations",
+            json={"model": model, **input},
+            retry="submit",
+            timeout=SUBMIT_TIMEOUT,
+        )
         request_id = json_of(response, API).get("request_id")
         if not request_id:
             raise ProviderUnavailable("xAI accepted the request but returned no request_id", provider="xai")
@@ -62,8 +78,13 @@ class XaiVideos:
             url = (data.get("video") or {}).get("url")
             if not url:
                 return PollResult("failed", error="xAI finished without a video URL", result=data)
-            return PollResult("succeeded", progress=1.0, message="done", outputs=[OutputRef(str(url), "video/mp4")],
-                              result=data)
+            return PollResult(
+                "succeeded",
+                progress=1.0,
+                message="done",
+                outputs=[OutputRef(str(url), "video/mp4")],
+                result=data,
+            )
         if status == "failed":
             error = data.get("error")
             err: dict[str, Any] = error if isinstance(error, dict) else {}
@@ -72,8 +93,12 @@ class XaiVideos:
             if err.get("code"):
                 reason += f" ({err['code']})"
             refused = "moderat" in str(err.get("code")) or "content_policy" in str(err.get("code"))
-            return PollResult("failed", error=reason, result=data, error_code="content_policy" if refused else "")
-        return PollResult(status, progress=fraction, message="in queue" if status == "queued" else "generating")
+            return PollResult(
+                "failed", error=reason, result=data, error_code="content_policy" if refused else ""
+            )
+        return PollResult(
+            status, progress=fraction, message="in queue" if status == "queued" else "generating"
+        )
 
     async def cancel(self, hub: ProviderContext, state: dict[str, Any]) -> CancelOutcome:
         return "unsupported"
@@ -98,7 +123,11 @@ async def prepare(hub: ProviderContext, resolved: Resolved, request: VideoReques
         body["resolution"] = request.resolution
     summary_image = None
     if request.image is not None:
-        url = request.image.url if request.image.is_url else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)
+        url = (
+            request.image.url
+            if request.image.is_url
+            else await request.image.data_uri(hub.http, INLINE_IMAGE_LIMIT)
+        )
         body["image"] = {"url": url}
         summary_image = {"url": request.image.source}
     body = merge_options(body, request.provider_options)
