@@ -13,7 +13,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from tests.test_stdio import child_env, hub_command
+from tests.test_stdio import INITIALIZE, child_env, hub_command
 
 pytestmark = pytest.mark.anyio
 
@@ -45,22 +45,7 @@ def rpc(proc: subprocess.Popen, messages: list[dict], want_id: int) -> dict:
 
 
 def start_job_raw(proc: subprocess.Popen) -> str:
-    rpc(
-        proc,
-        [
-            {
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {
-                    "protocolVersion": "2025-11-25",
-                    "capabilities": {},
-                    "clientInfo": {"name": "raw", "version": "0"},
-                },
-            }
-        ],
-        1,
-    )
+    rpc(proc, [INITIALIZE], 1)
     response = rpc(
         proc,
         [

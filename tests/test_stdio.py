@@ -14,6 +14,12 @@ import pytest
 pytestmark = pytest.mark.anyio
 
 
+# the initialize request of a raw JSON-RPC client on the pipes (the handshake generation)
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                         "clientInfo": {"name": "raw", "version": "0"}}}
+
+
 def hub_command() -> str:
     beside = Path(sys.executable).parent / "mcp-ai-hub"
     found = str(beside) if beside.exists() else shutil.which("mcp-ai-hub")
@@ -58,16 +64,7 @@ async def test_installed_command_speaks_the_handshake_generation(workdir, hub_en
 def test_stdout_carries_only_protocol_messages(workdir, hub_env):
     """Raw JSON-RPC over the pipe: every stdout line must parse as a JSON-RPC message."""
     requests = [
-        {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-11-25",
-                "capabilities": {},
-                "clientInfo": {"name": "raw", "version": "0"},
-            },
-        },
+        INITIALIZE,
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
         {

@@ -38,3 +38,13 @@ def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, An
         else:
             merged[key] = value
     return merged
+
+
+def not_taken(capability: str, model: str, param: str, *, provider: str, label: str = "", why: str = "",
+              hint: str = "") -> InvalidArgument:
+    """The error for a parameter a provider's models of `capability` cannot honour (refused before
+    anything is billed, never dropped); `label` names the models in the message (default: provider)."""
+    message = why or f"{label or provider} {capability} models ({model}) do not take {param}"
+    return InvalidArgument(f"{message} (parameter {param}, provider {provider})",
+                           hint=hint or f"Leave {param} empty, or pick another model with "
+                                        f"list_models capability={capability}")

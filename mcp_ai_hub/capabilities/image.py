@@ -80,6 +80,7 @@ import httpx2
 
 from ..errors import InvalidArgument
 from ..inputs import InputFile, resolve_input
+from . import not_taken
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, Resolved
@@ -252,11 +253,7 @@ def build_request(
 
 def refuse(request: ImageRequest, param: str, *, why: str = "", hint: str = "") -> InvalidArgument:
     """The error for a parameter this provider/model cannot honour."""
-    message = why or f"{request.provider} image models ({request.model}) do not take {param}"
-    return InvalidArgument(
-        f"{message} (parameter {param}, provider {request.provider})",
-        hint=hint or f"Leave {param} empty, or pick another model with list_models capability=image",
-    )
+    return not_taken("image", request.model, param, provider=request.provider, why=why, hint=hint)
 
 
 def refuse_unsupported(request: ImageRequest, *params: str, hint: str = "") -> None:

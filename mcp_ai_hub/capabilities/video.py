@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InvalidArgument
+from . import not_taken
 
 if TYPE_CHECKING:
     from ..catalog import Resolved
@@ -82,10 +83,7 @@ def refuse_unsupported(resolved: Resolved, provider: str, **given: bool) -> None
     provider's video models cannot honour: a billed clip is never made without what was asked."""
     for param, is_set in given.items():
         if is_set:
-            raise InvalidArgument(
-                f"{provider} video models ({resolved.full_id}) do not take {param} "
-                f"(parameter {param}, provider {resolved.provider})",
-                hint=f"Leave {param} empty, or pick another model with list_models capability=video")
+            raise not_taken("video", resolved.full_id, param, provider=resolved.provider, label=provider)
 
 
 def whole(seconds: float) -> int | float:

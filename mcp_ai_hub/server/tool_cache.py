@@ -24,8 +24,7 @@ _BUILT: dict[tuple[object, ...], Tool] = {}
 
 def _key(fn: Callable[..., Any], title: str, description: str, annotations: ToolAnnotations | None) -> tuple:
     inner = inspect.unwrap(fn)
-    return (inner.__module__, inner.__qualname__, inner.__code__, str(inspect.signature(inner)),
-            repr(inner.__defaults__), title, description, repr(annotations))
+    return (inner.__code__, str(inspect.signature(inner)), title, description, repr(annotations))
 
 
 def tool(mcp: MCPServer, *, title: str, description: str,
