@@ -20,7 +20,8 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config import Settings
-from .errors import InvalidArgument, UnknownModel, UnsupportedCapability
+from .errors import InvalidArgument, ModelRetired, UnknownModel, UnsupportedCapability
+from .lifecycle import Lifecycle, Listing, lifecycle
 from .providers.registry import Registry
 
 Capability = Literal["text", "image", "speech", "transcription", "video"]
@@ -199,6 +200,7 @@ class Catalog:
         self.defaults: dict[str, str] = {str(cap): name for cap, name in presets.defaults.items()}
         self._by_full: dict[str, tuple[str, ModelEntry]] = {}
         self._by_bare: dict[str, list[tuple[str, ModelEntry]]] = {}
+        self.listings: dict[str, Listing] = {}  # the providers' latest live listings (see lifecycle.py)
         for name, manifest in providers.items():
             for entry in manifest.models:
                 self._add(name, entry)
@@ -275,8 +277,17 @@ class Catalog:
     def find(self, full_id: str) -> tuple[str, ModelEntry] | None:
         return self._by_full.get(full_id)
 
+    def lifecycle(self, provider: str, entry: ModelEntry, today: date) -> Lifecycle:
+        """Where a catalog model stands on `today`, from its manifest and its provider's latest listing."""
+        return lifecycle(entry, self.listings.get(provider), today)
+
+    def observe(self, listing: Listing) -> None:
+        """Take a provider's fresh (or cached) listing into account from now on."""
+        self.listings[listing.provider] = listing
+
     def resolve(self, model: str, capability: str, settings: Settings) -> Resolved:
-        """Resolve a model id, bare id, preset or "" (the capability's default) for a capability."""
+        """Resolve a model id, bare id, preset or "" (the capability's default) for a capability;
+        a retired model is ModelRetired (naming its replacement), before anything is sent."""
         model = model.strip()
         if not model:
             model = settings.default_model(capability) or self.defaults.get(capability, "")
@@ -284,12 +295,38 @@ class Catalog:
                 raise UnknownModel(f"no default model for {capability}", hint="Pass model; see list_models")
         resolved = self._resolve_any(model, settings)
         if resolved.entry and capability not in resolved.entry.capabilities:
-            others = ", ".join(self.suggest_for(capability, resolved.provider)[:4])
+            others = ", ".join(self.suggest_for(capability, resolved.provider, settings.today)[:4])
             raise UnsupportedCapability(
                 f"{resolved.full_id} does not do {capability}",
                 hint=f"Pick a {capability} model, e.g. {others}" if others else "See list_models",
             )
+        if resolved.entry:
+            state = self.lifecycle(resolved.provider, resolved.entry, settings.today)
+            if state.status == "retired":
+                raise self.retired(resolved, capability, state, settings.today)
         return resolved
+
+    def retired(self, resolved: Resolved, capability: str, state: Lifecycle, today: date) -> ModelRetired:
+        """The error for a call naming a retired model: when, said by whom, and what to use instead."""
+        when = (f"was shut down on {state.shutdown_on.isoformat()}" if state.shutdown_on
+                else f"is retired ({resolved.provider}'s model listing says so)")
+        instead = self.replacement_for(resolved.provider, resolved.entry, capability, today)
+        via = f" (preset {resolved.preset})" if resolved.preset else ""
+        return ModelRetired(
+            f"{resolved.full_id}{via} {when}" + (f"; use {instead}" if instead else ""),
+            hint=(f"Pass model={instead}" if instead else f"Pick a current model: list_models "
+                                                              f"capability={capability}"),
+        )
+
+    def replacement_for(self, provider: str, entry: ModelEntry | None, capability: str, today: date) -> str:
+        """The manifest's replacement if it is usable, else the provider's first current model for the
+        capability, else any provider's; "" if none."""
+        if entry and entry.replacement in self._by_full:
+            p, e = self._by_full[entry.replacement]
+            if self.lifecycle(p, e, today).status != "retired":
+                return entry.replacement
+        same = self.suggest_for(capability, provider, today)
+        return same[0] if same else ""
 
     def _resolve_any(self, model: str, settings: Settings) -> Resolved:
         if model in self.presets:
@@ -315,16 +352,29 @@ class Catalog:
         raise UnknownModel(f"unknown model {model!r}", hint=hint)
 
     def resolve_preset(self, name: str, settings: Settings) -> Resolved:
-        """The first candidate whose provider has a key (else the first, so the error names its key)."""
+        """The preset's best candidate today: among those whose provider has a key, the first active
+        one, else the first deprecated one (still callable); retired and unlisted models are skipped.
+        With no keyed candidate left, the first live candidate (so the error names its key), and with
+        every candidate retired, the first (so the call says so)."""
         preset = self.presets[name]
-        chosen = next(
-            (c for c in preset.candidates if settings.has_key(self._by_full[c][0])), preset.candidates[0]
-        )
+        today = settings.today
+        ranked: list[tuple[int, int, str]] = []
+        for order, candidate in enumerate(preset.candidates):
+            provider, entry = self._by_full[candidate]
+            status = self.lifecycle(provider, entry, today).status
+            if status in ("retired", "unlisted"):
+                rank = 4 if status == "unlisted" else 5
+            else:  # keyed before unkeyed, active before deprecated
+                rank = (0 if settings.has_key(provider) else 2) + (status != "active")
+            ranked.append((rank, order, candidate))
+        chosen = min(ranked)[2]
         provider, entry = self._by_full[chosen]
         return Resolved(provider, entry.id, entry, preset=name)
 
-    def suggest_for(self, capability: str, provider: str = "") -> list[str]:
-        ids = [f"{p}/{e.id}" for p, e in self.entries() if capability in e.capabilities and not e.deprecated]
+    def suggest_for(self, capability: str, provider: str, today: date) -> list[str]:
+        """Current (active) catalog models for a capability, the given provider's first."""
+        ids = [f"{p}/{e.id}" for p, e in self.entries()
+               if capability in e.capabilities and self.lifecycle(p, e, today).usable]
         return sorted(ids, key=lambda i: (not i.startswith(provider + "/"), i)) if provider else ids
 
     def merge_live(self, provider: str, live_ids: list[str]) -> list[str]:

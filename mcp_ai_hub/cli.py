@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     models.add_argument("--provider")
     models.add_argument("--json", action="store_true", help="print JSON instead of a table")
     models.add_argument("--available-only", action="store_true", help="only providers with a key set")
+    models.add_argument("--include-retired", action="store_true", help="also models that are shut down")
+    sub.add_parser("doctor", help="check each configured key with one cheap call, the catalog against the "
+                                  "providers' listings, and the output and state directories")
     return parser
 
 
@@ -40,12 +43,14 @@ def _print_models(args: argparse.Namespace) -> int:
     from .config import Settings, SettingsError
     from .errors import HubError
     from .hub import Hub
-    from .listing import list_models
+    from .listing import list_models, load_cached, status_label
 
     try:
         settings = Settings.load()
         hub = Hub(settings, Catalog.load(registry=settings.registry))
-        out = list_models(hub, args.capability or "", args.provider or "", args.available_only)
+        load_cached(hub)  # what the last listings said (no network here)
+        out = list_models(hub, args.capability or "", args.provider or "", args.available_only,
+                          args.include_retired)
     except (ManifestError, SettingsError, HubError) as exc:
         print(f"mcp-ai-hub: {exc}", file=sys.stderr)
         return 2
@@ -63,7 +68,8 @@ def _print_models(args: argparse.Namespace) -> int:
             )
         ctx = f"{m['context_window'] // 1000}K" if m["context_window"] else ""
         key = "yes" if m["available"] else "-"
-        name = m["id"] + (" (deprecated)" if m["deprecated"] else "")
+        label = status_label(m)
+        name = m["id"] + (f" {label}" if label else "")
         rows.append((name, ",".join(m["capabilities"]), ctx, cost, key))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
@@ -81,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(stream=sys.stderr, level=args.log_level, format=LOG_FORMAT)
     if args.command == "models":
         return _print_models(args)
+    if args.command == "doctor":
+        from .doctor import run_doctor
+
+        return run_doctor()
 
     from .catalog import ManifestError
     from .config import Settings, SettingsError

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .providers.registry import BUILTINS, CAPABILITIES, Registry, RegistryError
@@ -89,6 +90,16 @@ def _number(env: dict[str, str], var: str, default: float, kind: type, minimum: 
     return value
 
 
+def _date(env: dict[str, str], var: str) -> date | None:
+    raw = env.get(var, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(f"{var}: {raw!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _with_endpoints(registry: Registry, env: dict[str, str]) -> Registry:
     """`registry` plus a provider per user-configured OpenAI-compatible endpoint."""
     raw = env.get(ENDPOINTS_VAR, "").strip()
@@ -120,6 +131,8 @@ class Settings:
     providers: tuple[str, ...]
     tools: tuple[str, ...]
     job_retention_days: float
+    listing_ttl_hours: float = 24.0  # how old a cached live listing may get before it is fetched again
+    today_override: date | None = None  # AI_HUB_TODAY: the date lifecycles are judged by (tests, what-ifs)
     registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
@@ -162,8 +175,16 @@ class Settings:
             providers=_subset(env, "AI_HUB_PROVIDERS", registry.names, lower=True),
             tools=_subset(env, "AI_HUB_TOOLS", TOOLS),
             job_retention_days=_number(env, "AI_HUB_JOB_RETENTION_DAYS", 7.0, float, 0),
+            listing_ttl_hours=_number(env, "AI_HUB_LISTING_TTL", 24.0, float, 0),
+            today_override=_date(env, "AI_HUB_TODAY"),
             registry=registry,
         )
+
+    @property
+    def today(self) -> date:
+        """The date model lifecycles are judged by: `AI_HUB_TODAY`, else today in UTC (read per call,
+        so a server running past midnight moves on with the calendar)."""
+        return self.today_override or datetime.now(UTC).date()
 
     def api_key(self, provider: str) -> str:
         """The provider's key, or "" when none of its variables is set."""

@@ -122,6 +122,12 @@ class ContentPolicy(ProviderError):
     code = "content_policy"
 
 
+class ModelRetired(HubError):
+    """The model is past its shutdown date or its provider says it is retired; nothing was sent."""
+
+    code = "model_retired"
+
+
 class StorageError(HubError):
     """The output or state directory cannot be written."""
 
@@ -132,8 +138,8 @@ ALL_CODES = {
     cls.code
     for cls in (
         MissingApiKey, UnknownModel, UnsupportedCapability, InvalidArgument, FileNotAllowed, JobNotFound,
-        JobFailed, OutputTooLarge, ProviderAuth, ProviderRateLimited, ProviderUnavailable, ProviderTimeout,
-        ProviderBadRequest, ContentPolicy, StorageError,
+        JobFailed, OutputTooLarge, ModelRetired, ProviderAuth, ProviderRateLimited, ProviderUnavailable,
+        ProviderTimeout, ProviderBadRequest, ContentPolicy, StorageError,
     )
 }
 

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 
 class ProviderModule(Protocol):
-    """What a provider's `<package>.api` module offers."""
+    """What a provider's `<package>.api` module offers. It may also set `LISTING_COVERS`, the
+    capabilities its listing is complete for (a catalog model of those missing from it is unlisted);
+    without it, no model is judged by its absence."""
 
     API: ProviderApi
 

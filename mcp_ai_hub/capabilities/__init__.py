@@ -10,7 +10,8 @@ The manifests say which (provider, capability) pairs exist; a test checks each h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from ..errors import InvalidArgument
 
@@ -22,6 +23,11 @@ class LiveModel:
     id: str
     capabilities: list[str] = field(default_factory=list)
     context_window: int | None = None
+    # lifecycle as the listing reports it ("" when it says nothing: the dates and manifests decide);
+    # Anthropic's `lifecycle` is its retirement signal, OpenAI gives a `shutdown_date`
+    status: Literal["", "active", "deprecated", "retired"] = ""
+    deprecated_on: date | None = None
+    shutdown_on: date | None = None
 
 
 def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:

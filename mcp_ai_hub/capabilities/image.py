@@ -238,7 +238,7 @@ def build_request(
         provider_options=dict(provider_options or {}),
     )
     if input_images and resolved.entry is not None and not resolved.has_feature("edit"):
-        editors = [m for m in catalog.suggest_for("image", resolved.provider)
+        editors = [m for m in catalog.suggest_for("image", resolved.provider, settings.today)
                    if (f := catalog.find(m)) and "edit" in f[1].features]
         raise refuse(request, "input_images", why=f"{resolved.full_id} does not edit images",
                      hint=f"Use a model that does, e.g. {', '.join(editors[:4])}")

@@ -17,6 +17,7 @@ from ..capabilities import LiveModel, merge_options
 from ..capabilities.text import IMAGE_MAX_BYTES, Draft, OnProgress, TextRequest, TextResult, Usage
 from ..errors import HINTS, ContentPolicy, HubError, ProviderAuth, ProviderUnavailable
 from ..http import LISTING_TIMEOUT, ProviderApi, ProviderClient, json_body, make_error
+from ..lifecycle import listed_date
 from . import sse
 
 if TYPE_CHECKING:
@@ -84,9 +85,14 @@ def models_from_listing(data: object) -> list[str]:
 
 
 async def list_models(client: ProviderClient) -> list[LiveModel]:
-    """`GET {base}/models` with a short timeout and no retries (used by list_models refresh)."""
+    """`GET {base}/models` with a short timeout and no retries (used by list_models refresh); OpenAI's
+    entries may carry `shutdown_date` (announced shutdown, past or future)."""
     response = await client.request("GET", "/models", timeout=LISTING_TIMEOUT, retry="none")
-    return [LiveModel(i) for i in models_from_listing(client.json(response))]
+    data = client.json(response)
+    items = data.get("data", data.get("models", [])) if isinstance(data, dict) else data
+    shutdowns = {str(i["id"]): listed_date(i.get("shutdown_date")) for i in items
+                 if isinstance(i, dict) and i.get("id")} if isinstance(items, list) else {}
+    return [LiveModel(i, shutdown_on=shutdowns.get(i)) for i in models_from_listing(data)]
 
 
 # --- text: Chat Completions and the Responses API ---------------------------------------------

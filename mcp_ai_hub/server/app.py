@@ -6,10 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus
 
-from .. import __version__
+from .. import __version__, listing
 from ..catalog import Catalog
 from ..config import Settings
 from ..hub import Hub
@@ -54,8 +55,14 @@ def build_server(
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Hub]:
         try:
-            async with hub.jobs.running():  # resumes unfinished jobs in the background
-                yield hub
+            async with anyio.create_task_group() as tg:
+                # cached model listings, then a fetch of those older than AI_HUB_LISTING_TTL
+                tg.start_soon(listing.background_refresh, hub)
+                try:
+                    async with hub.jobs.running():  # resumes unfinished jobs in the background
+                        yield hub
+                finally:
+                    tg.cancel_scope.cancel()
         finally:
             await hub.aclose()
 

@@ -24,6 +24,9 @@ class ModelInfo(BaseModel):
     pricing: dict[str, Any] | None
     available: bool
     deprecated: bool
+    status: str
+    shutdown_on: str | None
+    replacement: str
     notes: str
     display_name: str
     features: list[str]
@@ -78,20 +81,21 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         refresh: Annotated[
             bool, Field(description="Also fetch each configured provider's live model list")
         ] = False,
+        include_retired: Annotated[
+            bool, Field(description="Also list models that are shut down (status retired)")
+        ] = False,
     ) -> Annotated[CallToolResult, ListModelsOut]:
         hub = hub_of(ctx)
         listing.check_filters(capability, provider, hub.settings.registry)
         errors = await listing.refresh(hub, provider) if refresh else {}
-        out = listing.list_models(hub, capability, provider, available_only)
+        out = listing.list_models(hub, capability, provider, available_only, include_retired)
         out["refresh_errors"] = errors
         rows = out["models"]
         lines = [f"{len(rows)} models ({sum(r['available'] for r in rows)} available)."]
         for r in rows[:60]:
             mark = "" if r["available"] else " (no key)"
-            lines.append(
-                f"- {r['id']} "
-                f"[{', '.join(r['capabilities'])}]{mark}{' DEPRECATED' if r['deprecated'] else ''}"
-            )
+            status = f" {label}" if (label := listing.status_label(r)) else ""
+            lines.append(f"- {r['id']} [{', '.join(r['capabilities'])}]{mark}{status}")
         if len(rows) > 60:
             lines.append(f"... and {len(rows) - 60} more in the structured result")
         lines.append("Presets: " + ", ".join(f"{n} -> {p['resolves_to']}" for n, p in out["presets"].items()))

@@ -37,6 +37,8 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
 
 
 API = ProviderApi("elevenlabs", auth, parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ("speech",)  # GET /v1/models lists the speech models only (not scribe)
 
 
 def base_url(settings: Settings) -> str:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from ...http import ProviderClient
 
 API = ProviderApi("openai-compatible", openai_compat.bearer, openai_compat.parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ()  # no catalog models to judge
 
 
 async def list_models(client: ProviderClient) -> list[LiveModel]:

@@ -44,6 +44,8 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
 
 
 API = ProviderApi("fal", auth, parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ()  # paged and capped: never complete enough to call a model gone
 
 
 def queue_url(settings: Settings) -> str:

@@ -50,6 +50,8 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
 
 
 API = ProviderApi("gemini", auth, parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ("text", "image", "speech", "transcription", "video")
 
 
 def base_url(settings: Settings) -> str:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from ...http import ProviderClient
 
 API = ProviderApi("openai", openai_compat.bearer, openai_compat.parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ("text", "image", "speech", "transcription", "video")
 
 
 def base_url(settings: Settings) -> str:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from ...http import ProviderClient
 
 API = ProviderApi("together", openai_compat.bearer, openai_compat.parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ("text", "image")  # audio models are not typed there
 
 # Together's model `type` -> hub capability
 TYPE_CAPABILITIES = {"chat": "text", "language": "text", "code": "text", "image": "image", "video": "video",

@@ -35,6 +35,8 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str]) -> HubErro
 
 
 API = ProviderApi("wavespeed", auth, parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ()  # not known to be complete
 
 
 def base_url(settings: Settings) -> str:

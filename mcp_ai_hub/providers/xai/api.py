@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from ...http import ProviderClient
 
 API = ProviderApi("xai", openai_compat.bearer, openai_compat.parse_error)
+# capabilities whose models all appear in the listing (a catalog model missing from it is unlisted)
+LISTING_COVERS: tuple[str, ...] = ("text",)  # speech, transcription, media: not in GET /v1/models
 
 
 def base_url(settings: Settings) -> str:
