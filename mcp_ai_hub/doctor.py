@@ -21,8 +21,12 @@ from .jobs.sqlite_store import SqliteJobStore
 from .listing import refresh, retired_by_listing
 
 # the verdict for a failed listing, by the error's code
-VERDICTS = {ProviderAuth.code: "key rejected", "provider_timeout": "unreachable",
-            "provider_unavailable": "unreachable", "provider_rate_limited": "rate limited (key accepted)"}
+VERDICTS = {
+    ProviderAuth.code: "key rejected",
+    "provider_timeout": "unreachable",
+    "provider_unavailable": "unreachable",
+    "provider_rate_limited": "rate limited (key accepted)",
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class ProviderCheck:
 
 
 def verdict_of(message: str) -> str:
-    code = message[1:message.index("]")] if message.startswith("[") and "]" in message else ""
+    code = message[1 : message.index("]")] if message.startswith("[") and "]" in message else ""
     if code == "provider_bad_request" and "key" in message.lower():
         return "key rejected"  # Gemini and xAI answer a bad key with 400
     return VERDICTS.get(code, "error")

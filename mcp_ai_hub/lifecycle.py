@@ -123,8 +123,11 @@ def lifecycle(entry: Dated, listing: Listing | None, today: date) -> Lifecycle:
 
 def _model_json(m: LiveModel) -> dict[str, Any]:
     return {
-        "id": m.id, "capabilities": list(m.capabilities), "context_window": m.context_window,
-        "status": m.status, "deprecated_on": m.deprecated_on.isoformat() if m.deprecated_on else None,
+        "id": m.id,
+        "capabilities": list(m.capabilities),
+        "context_window": m.context_window,
+        "status": m.status,
+        "deprecated_on": m.deprecated_on.isoformat() if m.deprecated_on else None,
         "shutdown_on": m.shutdown_on.isoformat() if m.shutdown_on else None,
     }
 
@@ -132,9 +135,12 @@ def _model_json(m: LiveModel) -> dict[str, Any]:
 def _model_of(data: dict[str, Any]) -> LiveModel:
     status = data.get("status") or ""
     return LiveModel(
-        str(data["id"]), [str(c) for c in data.get("capabilities") or []], data.get("context_window"),
+        str(data["id"]),
+        [str(c) for c in data.get("capabilities") or []],
+        data.get("context_window"),
         status if status in ("active", "deprecated", "retired") else "",
-        listed_date(data.get("deprecated_on")), listed_date(data.get("shutdown_on")),
+        listed_date(data.get("deprecated_on")),
+        listed_date(data.get("shutdown_on")),
     )
 
 
@@ -159,8 +165,9 @@ class ListingCache:
                 return {}
             for name, item in (raw.get("providers") or {}).items():
                 models = {m.id: m for m in map(_model_of, item.get("models") or [])}
-                listings[name] = Listing(name, float(item["fetched_at"]), models,
-                                         tuple(item.get("covers") or ()))
+                listings[name] = Listing(
+                    name, float(item["fetched_at"]), models, tuple(item.get("covers") or ())
+                )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             log.warning("model listing cache %s malformed (%s); fetching afresh", self.path, exc)
             return {}
@@ -168,11 +175,17 @@ class ListingCache:
 
     def save(self, listings: dict[str, Listing]) -> None:
         """Write every listing (failures logged: the cache only saves a fetch next time)."""
-        data = {"version": CACHE_VERSION, "providers": {
-            name: {"fetched_at": lst.fetched_at, "covers": list(lst.covers),
-                   "models": [_model_json(m) for m in lst.models.values()]}
-            for name, lst in sorted(listings.items())
-        }}
+        data = {
+            "version": CACHE_VERSION,
+            "providers": {
+                name: {
+                    "fetched_at": lst.fetched_at,
+                    "covers": list(lst.covers),
+                    "models": [_model_json(m) for m in lst.models.values()],
+                }
+                for name, lst in sorted(listings.items())
+            },
+        }
         tmp = self.path.with_name(f".{CACHE_NAME}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -84,7 +84,9 @@ def hub_env(fakes: FakeCloud, workdir: Path) -> Callable[..., dict[str, str]]:
         env = fakes.env(*providers) if providers else {k: v for k, v in fakes.env().items() if "KEY" not in k}
         # no background listing fetch: it would add requests to the fakes' logs (tests/test_lifecycle.py
         # turns it on where it is under test)
-        env.update({"AI_HUB_STATE_DIR": str(workdir / "state"), "HOME": str(workdir), "AI_HUB_LISTING_TTL": "0"})
+        env.update(
+            {"AI_HUB_STATE_DIR": str(workdir / "state"), "HOME": str(workdir), "AI_HUB_LISTING_TTL": "0"}
+        )
         env.update(extra)
         return env
 

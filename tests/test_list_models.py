@@ -131,7 +131,8 @@ async def test_tool_schema_is_flat_with_plain_optional_parameters(connect, hub_e
     async with connect(hub_env()) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
     schema = tools["list_models"].input_schema
-    assert set(schema["properties"]) == {"capability", "provider", "available_only", "refresh", "include_retired"}
+    assert set(schema["properties"]) == {
+        "capability", "provider", "available_only", "refresh", "include_retired"}
     assert not any("anyOf" in p for p in schema["properties"].values())
     assert "text" in schema["properties"]["capability"]["enum"]
     assert tools["list_models"].output_schema["properties"]["models"]

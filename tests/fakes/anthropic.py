@@ -32,18 +32,37 @@ class FakeAnthropic(FakeProvider):
     def auth_error(self) -> Response:
         return anthropic_error(401, "authentication_error", "invalid x-api-key")
 
+    def __init__(self) -> None:
+        super().__init__()
+        # model id -> extra `ModelInfo` fields (lifecycle, deprecated_at, retires_at); models marked
+        # retired are listed only when `lifecycle[]` asks for retired ones, as the API does
+        self.lifecycles: dict[str, dict] = {}
+
+    def model_missing(self, model: str) -> Response:
+        return anthropic_error(404, "not_found_error", f"model: {model}")
+
     def base_routes(self) -> list[Route]:
         return [Route("/v1/models", self.models, methods=["GET"])]
 
     async def models(self, request: Request) -> Response:
         after = request.query_params.get("after_id")
-        ids = self.model_ids
+        wanted = request.query_params.getlist("lifecycle[]") or ["active", "deprecated"]
+        ids = tuple(
+            m for m in self.model_ids if self.lifecycles.get(m, {}).get("lifecycle", "active") in wanted
+        )
         start = ids.index(after) + 1 if after in ids else 0
-        page = ids[start:start + 2]  # small pages so paging is exercised
+        page = ids[start : start + 2]  # small pages so paging is exercised
         return JSONResponse(
             {
                 "data": [
-                    {"type": "model", "id": m, "display_name": m, "created_at": "2026-01-01T00:00:00Z"}
+                    {
+                        "type": "model",
+                        "id": m,
+                        "display_name": m,
+                        "created_at": "2026-01-01T00:00:00Z",
+                        "lifecycle": "active",
+                        **self.lifecycles.get(m, {}),
+                    }
                     for m in page
                 ],
                 "has_more": start + 2 < len(ids),

@@ -90,6 +90,9 @@ class FakeProvider:
 
     name = ""
     public_prefixes: tuple[str, ...] = ("/cdn/",)  # paths served without auth (a CDN)
+    # models the real provider has shut down: a request naming one gets `model_missing` (the hub must
+    # refuse them with [model_retired] before sending anything)
+    retired: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         # random-looking like a real key: redaction hides any 6-character run of a key, so a key made of
@@ -117,6 +120,10 @@ class FakeProvider:
     def hub_env(self) -> dict[str, str]:
         """Environment variables pointing the hub at this fake."""
         raise NotImplementedError
+
+    def model_missing(self, model: str) -> Response:
+        """The provider's answer to a request naming a model it no longer serves."""
+        return JSONResponse({"error": {"message": f"model {model} not found"}}, 404)
 
     # --- helpers for tests -------------------------------------------------------------------
     def inject(self, path: str, **kwargs: Any) -> Fault:
@@ -209,6 +216,11 @@ class FakeProvider:
             await self.auth_error()(scope, receive, send)
             return
 
+        model = requested_model(rec)
+        if model and model in self.retired:
+            await self.model_missing(model)(scope, receive, send)
+            return
+
         sent = False
 
         async def replay() -> dict:
@@ -234,6 +246,21 @@ class FakeProvider:
         except (OSError, asyncio.CancelledError):
             self.disconnects.append(rec.path)
             raise
+
+
+def requested_model(rec: Recorded) -> str:
+    """The model a request names: `model`/`model_id` in a JSON or multipart body, or the path's
+    `/models/{model}:method` (Gemini); "" when none."""
+    found = re.search(r"/models/([^/:]+):", rec.path)
+    if found:
+        return found.group(1)
+    ctype = rec.headers.get("content-type", "")
+    try:
+        fields = rec.multipart() if ctype.startswith("multipart/") else rec.json() if rec.body else {}
+    except (ValueError, AssertionError):
+        return ""
+    value = (fields.get("model") or fields.get("model_id")) if isinstance(fields, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def fake_of(request: Request) -> FakeProvider:

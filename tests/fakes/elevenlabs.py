@@ -19,6 +19,9 @@ class FakeElevenLabs(FakeProvider):
     def auth_ok(self, request: Recorded) -> bool:
         return request.headers.get("xi-api-key") == self.key
 
+    def model_missing(self, model: str) -> Response:
+        return elevenlabs_error(400, "model_not_found", f"A model with model ID {model} does not exist.")
+
     def auth_error(self) -> Response:
         return elevenlabs_error(401, "invalid_api_key", "Invalid API key")
 

@@ -46,6 +46,10 @@ class FakeGemini(FakeProvider):
             {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
              "domain": "googleapis.com"}])
 
+    def model_missing(self, model: str) -> Response:
+        return gemini_error(404, "NOT_FOUND", f"models/{model} is not found for API version v1beta, or is "
+                                              "not supported for generateContent.")
+
     def base_routes(self) -> list[Route]:
         return [Route("/v1beta/models", self.models, methods=["GET"])]
 

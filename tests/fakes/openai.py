@@ -35,10 +35,20 @@ class FakeOpenAI(FakeProvider):
     def base_routes(self) -> list[Route]:
         return [Route(f"{self.prefix}/models", self.models, methods=["GET"])]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.shutdowns: dict[str, str] = {}  # model id -> `shutdown_date` its listing entry carries
+
     async def models(self, request: Request) -> Response:
         return JSONResponse({"object": "list", "data": [
-            {"id": m, "object": "model", "created": 1700000000, "owned_by": self.name} for m in self.model_ids
+            {"id": m, "object": "model", "created": 1700000000, "owned_by": self.name,
+             **({"shutdown_date": self.shutdowns[m]} if m in self.shutdowns else {})}
+            for m in self.model_ids
         ]})
+
+    def model_missing(self, model: str) -> Response:
+        return openai_error(404, f"The model `{model}` does not exist or you do not have access to it.",
+                            "invalid_request_error", "model_not_found")
 
     def hub_env(self) -> dict[str, str]:
         return {"OPENAI_API_KEY": self.key, "OPENAI_BASE_URL": self.url("/v1")}
