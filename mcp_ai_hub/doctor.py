@@ -98,10 +98,11 @@ def report(hub: Hub, checks: list[ProviderCheck], dirs: list[tuple[str, str]], o
     return 1 if failed else 0
 
 
-def run_doctor(out: TextIO | None = None) -> int:
+def run_doctor(settings: Settings | None = None, out: TextIO | None = None) -> int:
+    """Run every check and print the report (to stdout unless `out`); return the exit status."""
     stream = out or sys.stdout
     try:
-        settings = Settings.load()
+        settings = settings or Settings.load()
         hub = Hub(settings, Catalog.load(registry=settings.registry))
     except (ManifestError, SettingsError, HubError) as exc:
         print(f"mcp-ai-hub: {exc}", file=sys.stderr)
