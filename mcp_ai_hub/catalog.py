@@ -281,6 +281,18 @@ class Catalog:
         """Where a catalog model stands on `today`, from its manifest and its provider's latest listing."""
         return lifecycle(entry, self.listings.get(provider), today)
 
+    def deprecation_note(self, resolved: Resolved, capability: str, today: date) -> str:
+        """A note for a result made with a deprecated model (its shutdown date and what to use), or ""."""
+        if resolved.entry is None:
+            return ""
+        state = self.lifecycle(resolved.provider, resolved.entry, today)
+        if state.status != "deprecated":
+            return ""
+        when = f" and shuts down on {state.shutdown_on.isoformat()}" if state.shutdown_on else ""
+        instead = self.replacement_for(resolved.provider, resolved.entry, capability, today)
+        why = f": {resolved.entry.deprecation_note}" if resolved.entry.deprecation_note else ""
+        return f"{resolved.full_id} is deprecated{when}{why}" + (f"; use {instead}" if instead else "")
+
     def observe(self, listing: Listing) -> None:
         """Take a provider's fresh (or cached) listing into account from now on."""
         self.listings[listing.provider] = listing

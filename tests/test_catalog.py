@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -124,15 +125,20 @@ def test_every_reference_model_is_in_the_catalog_with_its_capability(catalog, pr
         assert capability in found[1].capabilities, f"{provider}/{model} lacks {capability}"
 
 
-def test_retiring_models_are_flagged_deprecated(catalog):
-    assert catalog.find("openai/gpt-image-1")[1].deprecated
-    assert catalog.find("openai/sora-2")[1].deprecated
-    assert not catalog.find("openai/gpt-image-1.5")[1].deprecated
+def test_shut_down_models_stay_in_the_catalog_as_retired(catalog):
+    today = date(2026, 12, 6)
+
+    def status(full_id: str) -> str:
+        return catalog.lifecycle(*catalog.find(full_id), today).status
+
+    assert {status(m) for m in ("openai/gpt-image-1", "openai/sora-2", "openai/gpt-image-1.5")} == {"retired"}
+    assert status("openai/gpt-5") == "deprecated"  # shuts down 2026-12-11
+    assert status("openai/gpt-image-2.6-sunburst") == "active"
 
 
 def test_anthropic_models_carry_a_default_max_tokens(catalog):
     for entry in catalog.providers["anthropic"].models:
-        assert entry.default_max_tokens, entry.id
+        assert entry.default_max_tokens or entry.shutdown_on, entry.id  # retired entries are never called
 
 
 def test_full_bare_and_aggregator_ids_resolve(catalog):
@@ -144,7 +150,9 @@ def test_full_bare_and_aggregator_ids_resolve(catalog):
     custom = catalog.resolve("fal/fal-ai/some-new-model", "video", s)
     assert (custom.provider, custom.model, custom.entry) == ("fal", "fal-ai/some-new-model", None)
     # the wire id can differ from the catalog id
-    assert catalog.resolve("gemini/imagen-4", "image", s).wire_id == "imagen-4.0-generate-001"
+    assert (
+        catalog.resolve("wavespeed/bytedance/seedream-4.5", "image", s).wire_id == "bytedance/seedream-v4.5"
+    )
     # xai/... is xAI's own model, fal's is addressed with its provider prefix
     assert catalog.resolve("xai/grok-imagine-video", "video", s).provider == "xai"
     assert catalog.resolve("fal/xai/grok-imagine-video", "video", s).provider == "fal"
@@ -170,8 +178,8 @@ def test_presets_follow_the_keys_and_defaults_can_be_overridden(catalog):
     assert catalog.resolve("best-reasoning", "text", anthropic).provider == "anthropic"
     assert catalog.resolve("best-reasoning", "text", gemini).provider == "gemini"
     assert catalog.resolve("", "text", anthropic).preset == catalog.defaults["text"]
-    override = settings(GEMINI_API_KEY="k", AI_HUB_DEFAULT_TEXT_MODEL="gemini/gemini-2.5-flash")
-    assert catalog.resolve("", "text", override).full_id == "gemini/gemini-2.5-flash"
+    override = settings(GEMINI_API_KEY="k", AI_HUB_DEFAULT_TEXT_MODEL="gemini/gemini-3.8-flash")
+    assert catalog.resolve("", "text", override).full_id == "gemini/gemini-3.8-flash"
 
 
 def test_every_capability_has_a_default_preset(catalog):
@@ -190,7 +198,7 @@ def test_a_bad_manifest_fails_naming_the_file_and_field(tmp_path):
 def test_a_preset_naming_an_unknown_model_fails(tmp_path):
     shutil.copytree(manifests_dir(), tmp_path / "m")
     path = tmp_path / "m" / "presets.toml"
-    path.write_text(path.read_text().replace('"anthropic/claude-opus-4-6"', '"anthropic/claude-nope"', 1))
+    path.write_text(path.read_text().replace('"anthropic/claude-opus-5-5"', '"anthropic/claude-nope"', 1))
     with pytest.raises(ManifestError) as info:
         Catalog.load(tmp_path / "m")
     assert "presets.toml" in str(info.value) and "claude-nope" in str(info.value)

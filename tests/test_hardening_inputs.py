@@ -75,7 +75,7 @@ def test_a_path_with_nul_control_characters_or_too_long_is_invalid_argument(valu
 
 async def test_a_nul_byte_in_every_file_taking_tool_is_invalid_argument(connect, hub_env):
     calls = {"generate_text": {"prompt": "x", "images": ["a\x00.png"], "model": "openai/gpt-5.2"},
-             "generate_image": {"prompt": "x", "input_images": ["a\x00.png"], "model": "openai/gpt-image-1"},
+             "generate_image": {"prompt": "x", "input_images": ["a\x00.png"], "model": "openai/gpt-image-2"},
              "transcribe_audio": {"audio": "a\x00.mp3", "model": "openai/whisper-1"},
              "generate_video": {"prompt": "x", "image": "a\x00.png", "model": "fal/fal-ai/minimax/video-01"}}
     async with connect(hub_env("openai", "fal")) as client:

@@ -205,14 +205,14 @@ MAPPINGS = [
     ),
     (
         "wavespeed",
-        {"model": "wavespeed/openai/gpt-image-1.5", "aspect_ratio": "3:2", "quality": "high"},
-        "openai/gpt-image-1.5/text-to-image",
+        {"model": "wavespeed/openai/gpt-image-2", "aspect_ratio": "3:2", "quality": "high"},
+        "openai/gpt-image-2/text-to-image",
         {"size": "1536*1024", "quality": "high"},
     ),
     (
         "wavespeed",
-        {"model": "wavespeed/openai/gpt-image-1.5", "input_images": [URL_A]},
-        "openai/gpt-image-1.5/edit",
+        {"model": "wavespeed/openai/gpt-image-2", "input_images": [URL_A]},
+        "openai/gpt-image-2/edit",
         {"images": [URL_A]},
     ),
     (
@@ -284,12 +284,12 @@ REFUSALS = [
     ),
     (
         "wavespeed",
-        {"model": "wavespeed/openai/gpt-image-1.5", "size": "1000x1000"},
+        {"model": "wavespeed/openai/gpt-image-2", "size": "1000x1000"},
         "makes only 1024x1024, 1536x1024 or 1024x1536 images (parameter size, provider wavespeed)",
     ),
     (
         "wavespeed",
-        {"model": "wavespeed/openai/gpt-image-1.5", "output_format": "png"},
+        {"model": "wavespeed/openai/gpt-image-2", "output_format": "png"},
         "has no output_format",
     ),
     (

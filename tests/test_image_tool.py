@@ -44,13 +44,13 @@ def test_sizes_and_aspect_ratios_parse_and_reduce():
 
 
 def test_nearest_ratio_maps_close_shapes_and_refuses_far_ones():
-    near = request_for("gemini/imagen-4", size=(1024, 1792))
+    near = request_for("gemini/gemini-nano-banana-2.1", size=(1024, 1792))
     assert nearest_ratio(near, ("1:1", "9:16", "16:9")) == "9:16"
     assert near.notes == ["size 1024x1792 sent as aspect ratio 9:16"]
-    exact = request_for("gemini/imagen-4", aspect_ratio=(4, 3))
+    exact = request_for("gemini/gemini-nano-banana-2.1", aspect_ratio=(4, 3))
     assert nearest_ratio(exact, ("1:1", "4:3")) == "4:3" and exact.notes == []
     with pytest.raises(InvalidArgument) as info:
-        nearest_ratio(request_for("gemini/imagen-4", aspect_ratio=(5, 1)), ("1:1", "16:9"))
+        nearest_ratio(request_for("gemini/gemini-nano-banana-2.1", aspect_ratio=(5, 1)), ("1:1", "16:9"))
     assert (
         "parameter aspect_ratio, provider gemini" in info.value.render()
         and "1:1, 16:9" in info.value.render()
@@ -128,7 +128,7 @@ async def test_bad_arguments_are_refused_with_a_code_before_any_request(
 ):
     async with connect(hub_env("openai")) as client:
         result = await client.call_tool(
-            "generate_image", {"prompt": "a cat", "model": "openai/gpt-image-1.5", **args}
+            "generate_image", {"prompt": "a cat", "model": "openai/gpt-image-2.6-sunburst", **args}
         )
     assert result.is_error and result.content[0].text.startswith(expected), result.content[0].text
     assert fakes["openai"].calls("/v1/images") == []
@@ -137,8 +137,10 @@ async def test_bad_arguments_are_refused_with_a_code_before_any_request(
 async def test_a_non_image_input_is_refused(connect, hub_env, workdir):
     (workdir / "notes.txt").write_text("hello")
     async with connect(hub_env("openai")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "p", "model": "openai/gpt-image-1.5",
-                                                           "input_images": ["notes.txt"]})
+        result = await client.call_tool(
+            "generate_image",
+            {"prompt": "p", "model": "openai/gpt-image-2.6-sunburst", "input_images": ["notes.txt"]},
+        )
     assert result.content[0].text.startswith(
         "[invalid_argument] input_images[0] is not an image (text/plain)"
     )

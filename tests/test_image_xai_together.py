@@ -28,13 +28,13 @@ async def test_xai_asks_for_base64_and_decodes_data_uris_and_bare_base64(connect
     fake = fakes["xai"]
     async with connect(hub_env("xai")) as client:
         result = await client.call_tool(
-            "generate_image", {"prompt": "a comet", "model": "xai/grok-2-image-1212", "n": 2}
+            "generate_image", {"prompt": "a comet", "model": "xai/grok-imagine-image", "n": 2}
         )
     assert not result.is_error, result.content
     [call] = fake.calls("/v1/images/generations", "POST")
     assert call.headers["authorization"] == f"Bearer {fake.key}"
     assert call.json() == {
-        "model": "grok-2-image-1212",
+        "model": "grok-imagine-image",
         "prompt": "a comet",
         "n": 2,
         "response_format": "b64_json",
@@ -70,15 +70,15 @@ async def test_xai_url_outputs_are_downloaded_at_once(connect, hub_env, fakes):
     assert (img["mime_type"], img["width"], img["height"]) == ("image/jpeg", 1280, 720)
 
 
-async def test_xai_refuses_size_quality_and_formats_it_lacks(connect, hub_env, fakes):
+async def test_xai_refuses_seed_quality_and_formats_it_lacks(connect, hub_env, fakes):
     async with connect(hub_env("xai")) as client:
-        size = await client.call_tool("generate_image", {"prompt": "p", "model": "xai/grok-2-image-1212",
-                                                         "size": "1024x1024"})
+        seed = await client.call_tool("generate_image", {"prompt": "p", "model": "xai/grok-imagine-image",
+                                                         "seed": 3})
         quality = await client.call_tool("generate_image", {"prompt": "p", "model": "xai/grok-imagine-image",
                                                             "quality": "high"})
         png = await client.call_tool("generate_image", {"prompt": "p", "model": "xai/grok-imagine-image",
                                                         "output_format": "png"})
-    assert "parameter size, provider xai" in error_text(size)
+    assert "parameter seed, provider xai" in error_text(seed)
     assert "parameter quality, provider xai" in error_text(quality)
     assert "JPEG images only (parameter output_format, provider xai)" in error_text(png)
     assert fakes["xai"].calls("/v1/images") == []
@@ -87,13 +87,13 @@ async def test_xai_refuses_size_quality_and_formats_it_lacks(connect, hub_env, f
 async def test_xai_moderation_in_errors_and_in_items_is_content_policy(connect, hub_env, fakes):
     async with connect(hub_env("xai")) as client:
         rejected = await client.call_tool(
-            "generate_image", {"prompt": "forbidden", "model": "xai/grok-2-image-1212"}
+            "generate_image", {"prompt": "forbidden", "model": "xai/grok-imagine-image"}
         )
         withheld = await client.call_tool(
-            "generate_image", {"prompt": "withheld", "model": "xai/grok-2-image-1212"}
+            "generate_image", {"prompt": "withheld", "model": "xai/grok-imagine-image"}
         )
         partly = await client.call_tool(
-            "generate_image", {"prompt": "partly", "model": "xai/grok-2-image-1212", "n": 2}
+            "generate_image", {"prompt": "partly", "model": "xai/grok-imagine-image", "n": 2}
         )
     text = error_text(rejected)
     assert (
@@ -108,7 +108,7 @@ async def test_xai_moderation_in_errors_and_in_items_is_content_policy(connect, 
 
 async def test_xai_missing_key(connect, hub_env):
     async with connect(hub_env("gemini")) as client:
-        result = await client.call_tool("generate_image", {"prompt": "p", "model": "xai/grok-2-image-1212"})
+        result = await client.call_tool("generate_image", {"prompt": "p", "model": "xai/grok-imagine-image"})
     assert error_text(result).startswith("[missing_api_key]") and "XAI_API_KEY" in error_text(result)
 
 

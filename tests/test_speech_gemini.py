@@ -134,3 +134,20 @@ async def test_a_gemini_refusal_of_the_voice_is_a_provider_bad_request(connect, 
         result = await speak(client, text="Hi", voice="Nobody")
     assert result.is_error and result.content[0].text.startswith("[provider_bad_request]")
     assert "Voice name Nobody is not supported" in result.content[0].text
+
+
+@pytest.mark.parametrize("fmt", ["wav", "pcm"])
+async def test_a_whole_wav_answer_is_saved_once_not_wrapped_again(connect, hub_env, fakes, fmt):
+    async with connect(hub_env("gemini")) as client:
+        result = await speak(client, text="A whole file.", model="gemini/gemini-3.8-flash-tts", format=fmt)
+    assert not result.is_error, result.content[0].text
+    assert len(fakes["gemini"].calls(r"/v1beta/models/gemini-3\.8-flash-tts:generateContent", "POST")) == 1
+    audio, pcm = result.structured_content["audio"], fakes["gemini"].state["tts_pcm"]
+    if fmt == "wav":
+        with wave.open(audio["path"], "rb") as w:
+            assert (w.getframerate(), w.getnchannels()) == (24000, 1)
+            assert w.readframes(w.getnframes()) == pcm
+        assert Path(audio["path"]).read_bytes().count(b"RIFF") == 1
+    else:
+        assert Path(audio["path"]).read_bytes() == pcm
+    assert audio["duration_seconds"] == round(len(pcm) / 48000, 3)

@@ -16,8 +16,8 @@ async def test_no_model_uses_the_best_tts_preset_for_the_keys_that_are_set(conne
     async with connect(hub_env("gemini")) as client:
         result = await client.call_tool("synthesize_speech", {"text": "Hello."})
     assert not result.is_error, result.content[0].text
-    assert result.structured_content["model"] == "gemini/gemini-2.5-pro-preview-tts"
-    assert fakes["gemini"].calls(r"gemini-2\.5-pro-preview-tts:generateContent")
+    assert result.structured_content["model"] == "gemini/gemini-3.8-flash-tts"
+    assert fakes["gemini"].calls(r"gemini-3\.8-flash-tts:generateContent")
 
 
 @pytest.mark.parametrize(
@@ -66,13 +66,13 @@ async def test_transcription_reports_progress_while_it_uploads(connect, hub_env,
     async with connect(hub_env("gemini")) as client:
         result = await client.call_tool(
             "transcribe_audio",
-            {"audio": "big.wav", "model": "gemini/gemini-2.5-flash"},
+            {"audio": "big.wav", "model": "gemini/gemini-3.5-flash-lite"},
             progress_callback=on_progress,
         )
     assert not result.is_error, result.content[0].text
     assert seen == [
         (1, "uploading big.wav to the Gemini Files API"),
-        (2, "transcribing with gemini/gemini-2.5-flash"),
+        (2, "transcribing with gemini/gemini-3.5-flash-lite"),
     ]
 
 

@@ -18,7 +18,7 @@ from tests.test_jobs_manager import fal_spec, make_hub
 pytestmark = pytest.mark.anyio
 
 CALLS = [
-    ("openai", "generate_image", {"prompt": "a cat", "model": "openai/gpt-image-1.5"}),
+    ("openai", "generate_image", {"prompt": "a cat", "model": "openai/gpt-image-2.6-sunburst"}),
     ("openai", "synthesize_speech", {"text": "Hello.", "model": "openai/gpt-4o-mini-tts"}),
     ("fal", "generate_video", {"prompt": "a fox", "model": "fal/fal-ai/minimax/video-01", "wait_seconds": 0}),
 ]

@@ -42,7 +42,7 @@ async def test_the_exact_request_with_thinking_images_and_the_parsed_answer(
     result = await generate(
         connect,
         hub_env("anthropic"),
-        model="anthropic/claude-opus-4-6",
+        model="anthropic/claude-haiku-4-5-20251001",
         system="Be brief.",
         reasoning="medium",
         messages=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
@@ -54,7 +54,7 @@ async def test_the_exact_request_with_thinking_images_and_the_parsed_answer(
     assert request.headers["x-api-key"] == fake.key
     assert request.headers["anthropic-version"] == "2023-06-01"
     expected = {
-        "model": "claude-opus-4-6",
+        "model": "claude-haiku-4-5-20251001",
         # default_max_tokens 8192 cannot hold the 8192-token budget: raised to budget + answer room
         "max_tokens": 16384,
         "messages": [
@@ -81,8 +81,8 @@ async def test_the_exact_request_with_thinking_images_and_the_parsed_answer(
         "output_tokens": PIECES + THINKING_PIECES,
         "reasoning_tokens": None,
     }
-    assert out["cost_usd"] == pytest.approx((28 * 5.0 + (PIECES + THINKING_PIECES) * 25.0) / 1e6)
-    assert out["model"] == "anthropic/claude-opus-4-6" and out["provider"] == "anthropic"
+    assert out["cost_usd"] == pytest.approx((28 * 1.0 + (PIECES + THINKING_PIECES) * 5.0) / 1e6)
+    assert out["model"] == "anthropic/claude-haiku-4-5-20251001" and out["provider"] == "anthropic"
 
 
 async def test_max_tokens_is_always_sent_from_the_catalog_default(connect, hub_env, fakes):
@@ -111,7 +111,7 @@ async def test_the_thinking_budget_always_fits_below_max_tokens(
     result = await generate(
         connect,
         hub_env("anthropic"),
-        model="anthropic/claude-sonnet-4-6",
+        model="anthropic/claude-haiku-4-5-20251001",  # budgets: Claude 4.5 and earlier
         prompt="Think",
         max_tokens=max_tokens,
         reasoning=reasoning,
@@ -147,10 +147,18 @@ async def test_temperature_with_thinking_is_refused_before_sending(connect, hub_
     assert fakes["anthropic"].requests == []
 
 
+async def test_claude_5_takes_no_temperature_and_nothing_is_sent(connect, hub_env, fakes):
+    result = await generate(connect, hub_env("anthropic"), model="anthropic/claude-opus-5-5", prompt="x",
+                            temperature=0.2)
+    text = result.content[0].text
+    assert text.startswith("[invalid_argument]") and "(parameter temperature, provider anthropic)" in text
+    assert fakes["anthropic"].requests == []
+
+
 @pytest.mark.parametrize("stream", [True, False])
 async def test_web_search_sends_the_server_tool_and_returns_its_citations(connect, hub_env, fakes, stream):
     fakes["anthropic"].state["text"] = {"reply": REPLY}
-    result = await generate(connect, hub_env("anthropic"), model="anthropic/claude-sonnet-4-5-20250929",
+    result = await generate(connect, hub_env("anthropic"), model="anthropic/claude-sonnet-5-5",
                             prompt="Why tides?", web_search=True, provider_options={"stream": stream})
     body = only_request(fakes["anthropic"]).json()
     assert body["tools"] == [{"type": "web_search_20250305", "name": "web_search"}]

@@ -34,14 +34,21 @@ async def test_the_exact_request_and_the_parsed_answer(connect, hub_env, fakes, 
     (workdir / "chart.png").write_bytes(png())
     cdn = fake.publish("moon.png", png(4, 4), "image/png")
     result = await generate(
-        connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", system="Be brief.", reasoning="medium",
-        max_tokens=800, temperature=0.4, prompt="What are these?", images=["chart.png", cdn],
+        connect,
+        hub_env("gemini"),
+        model="gemini/gemini-3.5-flash-lite",
+        system="Be brief.",
+        reasoning="medium",
+        max_tokens=800,
+        temperature=0.4,
+        prompt="What are these?",
+        images=["chart.png", cdn],
         messages=[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
         provider_options={"stream": stream, "generationConfig": {"topK": 40}},
     )
     request = only_request(fake)
     method = "streamGenerateContent" if stream else "generateContent"
-    assert request.path == f"/v1beta/models/gemini-2.5-flash:{method}"
+    assert request.path == f"/v1beta/models/gemini-3.5-flash-lite:{method}"
     assert request.param("alt") == ("sse" if stream else None)
     assert request.headers["x-goog-api-key"] == fake.key
     assert request.json() == {
@@ -61,7 +68,7 @@ async def test_the_exact_request_and_the_parsed_answer(connect, hub_env, fakes, 
         "generationConfig": {
             "maxOutputTokens": 800,
             "temperature": 0.4,
-            "thinkingConfig": {"thinkingBudget": 8192},
+            "thinkingConfig": {"thinkingLevel": "MEDIUM"},
             "topK": 40,
         },
     }
@@ -70,16 +77,19 @@ async def test_the_exact_request_and_the_parsed_answer(connect, hub_env, fakes, 
     assert out["finish_reason"] == "stop"
     assert out["usage"] == {"input_tokens": 17, "output_tokens": PIECES + 9, "reasoning_tokens": 9}
     assert out["cost_usd"] == pytest.approx((17 * 0.3 + (PIECES + 9) * 2.5) / 1e6)
-    assert out["model"] == "gemini/gemini-2.5-flash" and out["provider"] == "gemini"
+    assert out["model"] == "gemini/gemini-3.5-flash-lite" and out["provider"] == "gemini"
 
 
-@pytest.mark.parametrize(("model", "reasoning", "config"), [
-    ("gemini/gemini-3-flash-preview", "medium", {"thinkingLevel": "MEDIUM"}),
-    ("gemini/gemini-3.1-pro-preview", "low", {"thinkingLevel": "LOW"}),
-    ("gemini/gemini-3-pro-preview", "medium", {"thinkingLevel": "HIGH"}),  # takes only LOW and HIGH
-    ("gemini/gemini-2.5-pro", "high", {"thinkingBudget": 24576}),
-    ("gemini/gemini-2.5-flash-lite", "low", {"thinkingBudget": 1024}),
-])
+@pytest.mark.parametrize(
+    ("model", "reasoning", "config"),
+    [
+        ("gemini/gemini-4-carbon", "medium", {"thinkingLevel": "MEDIUM"}),  # levels only, budgets refused
+        ("gemini/gemini-4-hydrogen", "high", {"thinkingLevel": "HIGH"}),
+        ("gemini/gemini-3.8-flash", "low", {"thinkingLevel": "LOW"}),
+        ("gemini/gemini-3.5-flash-lite", "medium", {"thinkingLevel": "MEDIUM"}),
+        ("gemini/gemini-2.5-flash-lite", "low", {"thinkingBudget": 1024}),
+    ],
+)
 async def test_reasoning_maps_to_the_thinking_config_of_the_generation(
     connect, hub_env, fakes, model, reasoning, config
 ):
@@ -89,7 +99,7 @@ async def test_reasoning_maps_to_the_thinking_config_of_the_generation(
 
 
 async def test_reasoning_off_sends_no_generation_config(connect, hub_env, fakes):
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-3-pro-preview", prompt="Hi")
+    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-4-carbon", prompt="Hi")
     assert only_request(fakes["gemini"]).json() == {"contents": [{"role": "user", "parts": [{"text": "Hi"}]}]}
     assert result.structured_content["usage"]["reasoning_tokens"] == 0
 
@@ -126,7 +136,7 @@ async def test_max_output_tokens_is_finish_length(connect, hub_env, fakes, strea
     result = await generate(
         connect,
         hub_env("gemini"),
-        model="gemini/gemini-2.5-flash",
+        model="gemini/gemini-3.5-flash-lite",
         prompt="x",
         max_tokens=2,
         provider_options={"stream": stream},
@@ -140,8 +150,13 @@ async def test_max_output_tokens_is_finish_length(connect, hub_env, fakes, strea
 @pytest.mark.parametrize("stream", [True, False])
 async def test_a_blocked_prompt_is_content_policy(connect, hub_env, fakes, stream):
     fakes["gemini"].state["text"] = {"block": "PROHIBITED_CONTENT"}
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="bad",
-                            provider_options={"stream": stream})
+    result = await generate(
+        connect,
+        hub_env("gemini"),
+        model="gemini/gemini-3.5-flash-lite",
+        prompt="bad",
+        provider_options={"stream": stream},
+    )
     assert result.content[0].text.startswith(
         "[content_policy] Gemini blocked the prompt (PROHIBITED_CONTENT)"
     )
@@ -150,14 +165,19 @@ async def test_a_blocked_prompt_is_content_policy(connect, hub_env, fakes, strea
 @pytest.mark.parametrize("stream", [True, False])
 async def test_a_safety_stop_without_text_is_content_policy(connect, hub_env, fakes, stream):
     fakes["gemini"].state["text"] = {"reply": "", "finish": "SAFETY"}
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="bad",
-                            provider_options={"stream": stream})
+    result = await generate(
+        connect,
+        hub_env("gemini"),
+        model="gemini/gemini-3.5-flash-lite",
+        prompt="bad",
+        provider_options={"stream": stream},
+    )
     assert result.content[0].text.startswith("[content_policy] Gemini stopped the answer on safety grounds")
 
 
 async def test_a_recitation_stop_after_some_text_keeps_the_text(connect, hub_env, fakes):
     fakes["gemini"].state["text"] = {"reply": "Once upon a time", "finish": "RECITATION"}
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="story")
+    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-3.5-flash-lite", prompt="story")
     assert result.structured_content["text"] == "Once upon a time"
     assert result.structured_content["finish_reason"] == "content_filter"
 
@@ -166,7 +186,7 @@ async def test_a_recitation_stop_after_some_text_keeps_the_text(connect, hub_env
 async def test_an_image_url_that_cannot_be_fetched_is_invalid_argument(connect, hub_env, fakes, url):
     image = fakes["gemini"].url(url) if url.startswith("/") else url
     result = await generate(
-        connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="x", images=[image]
+        connect, hub_env("gemini"), model="gemini/gemini-3.5-flash-lite", prompt="x", images=[image]
     )
     assert result.content[0].text.startswith("[invalid_argument] could not fetch")
     assert fakes["gemini"].calls("GenerateContent") == []
@@ -183,8 +203,10 @@ ERRORS = [
             400, "INVALID_ARGUMENT", "Unable to submit request because it has an empty text parameter."
         ),
         {},
-        ("[provider_bad_request] Unable to submit request because it has an empty text parameter. "
-         "(gemini, HTTP 400)"),
+        (
+            "[provider_bad_request] Unable to submit request because it has an empty text parameter. "
+            "(gemini, HTTP 400)"
+        ),
     ),
     (
         400,
@@ -227,20 +249,25 @@ ERRORS = [
 @pytest.mark.parametrize(("status", "body", "headers", "expected"), ERRORS)
 async def test_error_bodies_map_to_contract_codes(connect, hub_env, fakes, status, body, headers, expected):
     fakes["gemini"].inject(r":streamGenerateContent$", status=status, body=body, headers=headers, times=3)
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="hi")
+    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-3.5-flash-lite", prompt="hi")
     assert result.content[0].text.startswith(expected)
     assert f"HTTP {status}" in result.content[0].text
 
 
 async def test_the_fakes_own_key_check_gives_provider_auth(connect, hub_env, fakes):
-    result = await generate(connect, hub_env("gemini", GEMINI_API_KEY="AIza-wrong-key-000000000"),
-                            model="gemini/gemini-2.5-flash", prompt="hi")
+    result = await generate(
+        connect,
+        hub_env("gemini", GEMINI_API_KEY="AIza-wrong-key-000000000"),
+        model="gemini/gemini-3.5-flash-lite",
+        prompt="hi",
+    )
     assert result.content[0].text.startswith("[provider_auth] API key not valid")
     assert "AIza-wrong" not in result.content[0].text
 
 
 async def test_an_error_chunk_mid_stream_is_reported(connect, hub_env, fakes):
     fakes["gemini"].state["text"] = {"reply": REPLY, "error_after": 2}
-    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-2.5-flash", prompt="hi")
+    result = await generate(connect, hub_env("gemini"), model="gemini/gemini-3.5-flash-lite", prompt="hi")
     assert result.content[0].text.startswith(
-        "[provider_unavailable] The model is overloaded. Please try again later. (reported mid-stream)")
+        "[provider_unavailable] The model is overloaded. Please try again later. (reported mid-stream)"
+    )

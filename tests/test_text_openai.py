@@ -159,10 +159,10 @@ async def test_web_search_uses_the_responses_api_and_returns_citations(connect, 
 
 async def test_responses_only_models_go_to_the_responses_api(connect, hub_env, fakes):
     fakes["openai"].state["text"] = {"reply": REPLY}
-    result = await generate(connect, hub_env("openai"), model="openai/gpt-5-codex", prompt="Write a haiku",
+    result = await generate(connect, hub_env("openai"), model="openai/gpt-5.5-pro", prompt="Write a haiku",
                             max_tokens=3)
     body = only_request(fakes["openai"], "/v1/responses").json()
-    assert body["model"] == "gpt-5-codex" and "tools" not in body and body["max_output_tokens"] == 3
+    assert body["model"] == "gpt-5.5-pro" and "tools" not in body and body["max_output_tokens"] == 3
     assert result.structured_content["finish_reason"] == "length"  # status incomplete, max_output_tokens
     assert result.structured_content["text"] == "Tides come from"
 

@@ -31,7 +31,7 @@ async def test_chat_request_and_answer_with_togethers_quirks(connect, hub_env, f
     result = await generate(
         connect,
         hub_env("together"),
-        model="together/deepseek-ai/DeepSeek-R1",
+        model="together/deepseek-ai/DeepSeek-V4-Pro",
         system="Be brief.",
         prompt="Hi",
         messages=[{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hey"}],
@@ -42,7 +42,7 @@ async def test_chat_request_and_answer_with_togethers_quirks(connect, hub_env, f
     request = only_request(fake)
     assert request.headers["authorization"] == f"Bearer {fake.key}"
     expected = {
-        "model": "deepseek-ai/DeepSeek-R1",
+        "model": "deepseek-ai/DeepSeek-V4-Pro",
         "max_tokens": 256,
         "temperature": 0.6,
         "repetition_penalty": 1.1,
@@ -59,7 +59,7 @@ async def test_chat_request_and_answer_with_togethers_quirks(connect, hub_env, f
     assert out["finish_reason"] == "stop"  # Together's "eos"
     # Together reports no reasoning breakdown
     assert out["usage"] == {"input_tokens": 21, "output_tokens": PIECES + 7, "reasoning_tokens": None}
-    assert out["cost_usd"] == pytest.approx((21 * 3.0 + (PIECES + 7) * 7.0) / 1e6)
+    assert out["cost_usd"] == pytest.approx((21 * 1.74 + (PIECES + 7) * 3.48) / 1e6)
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -83,7 +83,7 @@ async def test_a_model_outside_the_catalog_gets_reasoning_and_images_and_no_pric
 
 
 async def test_a_catalog_model_without_a_price_has_a_null_cost(connect, hub_env, fakes):
-    result = await generate(connect, hub_env("together"), model="together/Qwen/Qwen3-Next-80B-A3B-Instruct",
+    result = await generate(connect, hub_env("together"), model="together/moonshotai/Kimi-K2.6",
                             prompt="Hi")
     assert result.structured_content["cost_usd"] is None
     assert "$" not in result.content[0].text

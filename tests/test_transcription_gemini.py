@@ -12,7 +12,7 @@ from tests.fakes import samples
 
 pytestmark = pytest.mark.anyio
 
-MODEL = "gemini/gemini-2.5-flash"
+MODEL = "gemini/gemini-3.5-flash-lite"
 
 
 async def transcribe(client, **args):
@@ -25,7 +25,7 @@ async def test_small_audio_goes_inline_and_comes_back_as_plain_text(connect, hub
     async with connect(hub_env("gemini")) as client:
         result = await transcribe(client, audio="note.mp3", language="fr", prompt="Speaker: Amélie")
     assert not result.is_error, result.content[0].text
-    [call] = fake.calls(r"/v1beta/models/gemini-2\.5-flash:generateContent", "POST")
+    [call] = fake.calls(r"/v1beta/models/gemini-3\.5-flash-lite:generateContent", "POST")
     assert call.headers["x-goog-api-key"] == fake.key
     instruction = (
         PLAIN

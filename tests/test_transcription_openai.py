@@ -30,7 +30,7 @@ async def test_default_model_gets_a_streamed_multipart_upload_and_plain_json(
     assert call.headers["authorization"] == f"Bearer {fake.key}"
     assert call.headers["content-length"] == str(len(call.body)) and "transfer-encoding" not in call.headers
     assert call.multipart() == {
-        "model": "gpt-4o-mini-transcribe",
+        "model": "gpt-transcribe",
         "response_format": "json",
         "language": "en",
         "prompt": "Names: Zoë, Anaïs",
@@ -40,7 +40,7 @@ async def test_default_model_gets_a_streamed_multipart_upload_and_plain_json(
     out = result.structured_content
     assert out == {"text": "Hello from the fake studio. And a second voice answers.", "language": "en",
                    "duration_seconds": 0.5,  # measured from the WAV header: the reply only counts tokens
-                   "segments": [], "model": "openai/gpt-4o-mini-transcribe", "provider": "openai"}
+                   "segments": [], "model": "openai/gpt-transcribe", "provider": "openai"}
     assert "Hello from the fake studio." in result.content[0].text
 
 
@@ -109,7 +109,7 @@ async def test_a_file_over_the_limit_is_refused_up_front_naming_the_limit(connec
     assert (
         text.startswith("[invalid_argument]")
         and "26 MB" in text
-        and "25 MB limit of openai/gpt-4o-mini-transcribe" in text
+        and "25 MB limit of openai/gpt-transcribe" in text
     )
     assert fakes["openai"].calls("/v1/audio/transcriptions") == []
 

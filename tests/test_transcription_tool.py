@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 MODELS = [
     "openai/gpt-4o-transcribe-diarize",
     "elevenlabs/scribe_v2",
-    "gemini/gemini-2.5-flash",
+    "gemini/gemini-3.5-flash-lite",
     "fal/fal-ai/whisper",
 ]
 

@@ -17,6 +17,12 @@ from tests.fakes import samples
 pytestmark = pytest.mark.anyio
 
 FAST = {"AI_HUB_POLL_INTERVAL": "0.03"}  # small, yet each state lasts long enough to be seen
+# OpenAI shut the Sora API down on 2026-09-24; its wire tests run on a day it still answered
+SORA_ERA = {"AI_HUB_TODAY": "2026-09-20"}
+
+
+def fast(provider: str) -> dict[str, str]:
+    return {**FAST, **(SORA_ERA if provider == "openai" else {})}
 
 
 @dataclass
@@ -41,11 +47,14 @@ CASES = {
         "wavespeed: content policy: The prompt was flagged",
     ),
     "gemini": Case(
-        "gemini/veo-3.1-generate-preview",
-        r"/v1beta/models/veo-3.1-generate-preview:predictLongRunning$",
+        "gemini/gemini-omni-1.2-flash",
+        r"/v1beta/interactions$",
         {
-            "instances": [{"prompt": "a fox in snow"}],
-            "parameters": {"aspectRatio": "16:9", "durationSeconds": 6},
+            "model": "gemini-omni-1.2-flash",
+            "input": [{"type": "text", "text": "a fox in snow"}],
+            "background": True,
+            "response_format": {"type": "video", "delivery": "uri", "aspect_ratio": "16:9", "duration": "6s"},
+            "generation_config": {"seed": 7},
         },
         "gemini: content policy: Your video couldn't be generated",
     ),
@@ -93,17 +102,17 @@ def video_args(provider: str, **extra: Any) -> dict[str, Any]:
     return {**args, **extra}
 
 
-SEEDED = {"fal", "wavespeed", "together"}  # Sora, Veo on the Gemini API and xAI video take no seed
+SEEDED = {"fal", "wavespeed", "together", "gemini"}  # Sora and xAI video take no seed
 
 
 @pytest.mark.parametrize(("provider", "param", "value"), [
-    ("openai", "seed", 7), ("openai", "negative_prompt", "blur"), ("gemini", "seed", 7),
+    ("openai", "seed", 7), ("openai", "negative_prompt", "blur"), ("gemini", "negative_prompt", "blur"),
     ("xai", "seed", 7), ("xai", "negative_prompt", "blur"),
 ])
 async def test_a_parameter_the_video_model_cannot_honour_is_refused_before_anything_is_billed(
     provider, param, value, connect, hub_env, fakes
 ):
-    async with connect(hub_env(provider, **FAST)) as client:
+    async with connect(hub_env(provider, **fast(provider))) as client:
         result = await client.call_tool("generate_video", video_args(provider, **{param: value}))
     assert result.is_error
     text = result.content[0].text
@@ -120,7 +129,7 @@ async def test_a_video_job_runs_from_queued_to_a_saved_mp4(provider, connect, hu
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
         progress.append((value, message or ""))
 
-    async with connect(hub_env(provider, **FAST)) as client:
+    async with connect(hub_env(provider, **fast(provider))) as client:
         result = await client.call_tool("generate_video", video_args(provider), progress_callback=on_progress)
         assert not result.is_error, result.content[0].text
         job = result.structured_content
@@ -152,7 +161,7 @@ async def test_a_video_job_runs_from_queued_to_a_saved_mp4(provider, connect, hu
 async def test_a_refused_video_is_a_content_policy_error_with_the_providers_reason(provider, connect, hub_env,
                                                                                   fakes):
     fakes[provider].state["outcome"] = "content_policy"
-    async with connect(hub_env(provider, **FAST)) as client:
+    async with connect(hub_env(provider, **fast(provider))) as client:
         result = await client.call_tool("generate_video", video_args(provider))
         job_id = result.structured_content["job_id"]
         again = await client.call_tool("get_job", {"job_id": job_id})
@@ -167,26 +176,27 @@ async def test_a_refused_video_is_a_content_policy_error_with_the_providers_reas
 @pytest.mark.parametrize("provider", sorted(CASES))
 async def test_a_failed_video_that_is_no_refusal_stays_job_failed(provider, connect, hub_env, fakes):
     fakes[provider].state["outcome"] = "error"
-    async with connect(hub_env(provider, **FAST)) as client:
+    async with connect(hub_env(provider, **fast(provider))) as client:
         result = await client.call_tool("generate_video", video_args(provider))
     assert result.is_error and result.content[0].text.startswith("[job_failed]"), result.content[0].text
     assert result.structured_content["error"]["code"] == "job_failed"
 
 
 async def test_sora_is_marked_deprecated_in_the_result(connect, hub_env):
-    async with connect(hub_env("openai", **FAST)) as client:
+    async with connect(hub_env("openai", **fast("openai"))) as client:
         result = await client.call_tool(
             "generate_video",
             {"prompt": "x", "model": "openai/sora-2", "wait_seconds": 20, "duration_seconds": 8},
         )
-    assert not result.is_error and "openai/sora-2 is deprecated" in result.content[0].text
+    assert not result.is_error
+    assert "openai/sora-2 is deprecated and shuts down on 2026-09-24" in result.content[0].text
 
 
 async def test_a_provider_error_outcome_is_reported_too(connect, hub_env, fakes):
     fakes["gemini"].state["outcome"] = "error"
     async with connect(hub_env("gemini", **FAST)) as client:
         result = await client.call_tool("generate_video", video_args("gemini"))
-    assert result.content[0].text.startswith("[job_failed] gemini: Internal error encountered. (code 13)")
+    assert result.content[0].text.startswith("[job_failed] gemini: Internal error encountered. (INTERNAL)")
 
 
 async def test_xai_expired_jobs_fail_with_that_reason(connect, hub_env, fakes):
@@ -196,7 +206,9 @@ async def test_xai_expired_jobs_fail_with_that_reason(connect, hub_env, fakes):
     assert result.content[0].text.startswith("[job_failed] xai: the request expired")
 
 
-async def test_veo_downloads_with_the_key_and_never_sends_it_to_the_storage_host(connect, hub_env, fakes):
+async def test_gemini_video_downloads_with_the_key_and_never_sends_it_to_the_storage_host(
+    connect, hub_env, fakes
+):
     fake = fakes["gemini"]
     async with connect(hub_env("gemini", **FAST)) as client:
         result = await client.call_tool("generate_video", video_args("gemini"))
@@ -210,7 +222,7 @@ async def test_veo_downloads_with_the_key_and_never_sends_it_to_the_storage_host
 
 
 async def test_sora_content_is_downloaded_with_the_key(connect, hub_env, fakes):
-    async with connect(hub_env("openai", **FAST)) as client:
+    async with connect(hub_env("openai", **fast("openai"))) as client:
         result = await client.call_tool("generate_video", video_args("openai"))
     job = result.structured_content
     (content,) = fakes["openai"].calls(r"/v1/videos/.+/content$", "GET")
@@ -279,17 +291,17 @@ async def test_wavespeed_uploads_the_image_and_switches_to_image_to_video(connec
     (upload,) = fake.calls("/api/v3/media/upload/binary$", "POST")
     assert upload.multipart()["file"] == ("still.png", "image/png", samples.png(6, 4))
     (submit,) = fake.calls(r"/api/v3/google/veo3.1/image-to-video$", "POST")
-    assert \
-        submit.json()["image"].startswith(fake.url("/cdn/uploads/"))
+    assert submit.json()["image"].startswith(fake.url("/cdn/uploads/"))
 
 
-async def test_veo_gets_the_image_inline_as_base64(connect, hub_env, fakes, still):
+async def test_gemini_video_gets_the_image_inline_as_base64(connect, hub_env, fakes, still):
     await run(connect, hub_env("gemini", **FAST), video_args("gemini", image=still))
-    (submit,) = fakes["gemini"].calls(":predictLongRunning$", "POST")
-    image = submit.json()["instances"][0]["image"]
+    (submit,) = fakes["gemini"].calls("/v1beta/interactions$", "POST")
+    image = submit.json()["input"][1]
     assert image == {
-        "bytesBase64Encoded": base64.b64encode(samples.png(6, 4)).decode(),
-        "mimeType": "image/png",
+        "type": "image",
+        "data": base64.b64encode(samples.png(6, 4)).decode(),
+        "mime_type": "image/png",
     }
 
 
@@ -300,18 +312,24 @@ async def test_xai_gets_a_data_uri_for_a_local_image(connect, hub_env, fakes, st
 
 
 async def test_sora_gets_a_local_image_as_a_multipart_input_reference(connect, hub_env, fakes, still):
-    await run(connect, hub_env("openai", **FAST), video_args("openai", image=still, duration_seconds=8))
+    await run(
+        connect, hub_env("openai", **fast("openai")), video_args("openai", image=still, duration_seconds=8)
+    )
     (submit,) = fakes["openai"].calls("/v1/videos$", "POST")
     form = submit.multipart()
     assert form["input_reference"] == ("still.png", "image/png", samples.png(6, 4))
     assert {k: form[k] for k in ("model", "prompt", "seconds", "size")} == {
-        "model": "sora-2", "prompt": "a fox in snow", "seconds": "8", "size": "1280x720"}
+        "model": "sora-2",
+        "prompt": "a fox in snow",
+        "seconds": "8",
+        "size": "1280x720",
+    }
     assert int(submit.headers["content-length"]) == len(submit.body)
 
 
 async def test_sora_gets_an_image_url_in_json(connect, hub_env, fakes):
     url = "https://example.com/still.png"
-    await run(connect, hub_env("openai", **FAST), video_args("openai", image=url))
+    await run(connect, hub_env("openai", **fast("openai")), video_args("openai", image=url))
     (submit,) = fakes["openai"].calls("/v1/videos$", "POST")
     assert submit.json()["input_reference"] == {"image_url": url}
 
@@ -337,12 +355,15 @@ async def test_images_outside_the_allowed_directories_are_refused(connect, hub_e
 async def test_a_missing_key_names_the_variable(connect, hub_env):
     async with connect(hub_env()) as client:
         result = await client.call_tool("generate_video", {"prompt": "x", "model": "xai/grok-imagine-video"})
-    assert result.is_error and result.content[0].text.startswith("[missing_api_key]") and "XAI_API_KEY" in \
-        result.content[0].text
+    assert (
+        result.is_error
+        and result.content[0].text.startswith("[missing_api_key]")
+        and "XAI_API_KEY" in result.content[0].text
+    )
 
 
 async def test_bad_durations_are_refused_before_anything_is_sent(connect, hub_env, fakes):
-    async with connect(hub_env("openai", **FAST)) as client:
+    async with connect(hub_env("openai", **fast("openai"))) as client:
         result = await client.call_tool("generate_video", video_args("openai", duration_seconds=5))
     assert result.is_error and "4, 8, 12 seconds" in result.content[0].text
     assert not fakes["openai"].calls("/videos")
@@ -385,7 +406,9 @@ def test_fal_outputs_are_found_for_every_kind_of_result():
         ("https://v/a.mp4", "video/mp4")
     ]
     assert urls({"images": [{"url": "https://v/1.png"}, {"url": "https://v/2.png"}], "seed": 1}) == [
-        ("https://v/1.png", ""), ("https://v/2.png", "")]
+        ("https://v/1.png", ""),
+        ("https://v/2.png", ""),
+    ]
     assert urls({"audio": {"url": "https://v/s.mp3", "content_type": "audio/mpeg"}}) == [
         ("https://v/s.mp3", "audio/mpeg")
     ]
@@ -400,8 +423,16 @@ async def test_any_fal_or_wavespeed_id_is_called_exactly_as_given(connect, hub_e
     await run(
         connect, env, {"prompt": "x", "model": "fal/fal-ai/new-lab/video-9/text-to-video", "wait_seconds": 20}
     )
-    await run(connect, env, {"prompt": "x", "model": "wavespeed/acme/new-video/text-to-video", "image": still,
-                             "wait_seconds": 20})
+    await run(
+        connect,
+        env,
+        {
+            "prompt": "x",
+            "model": "wavespeed/acme/new-video/text-to-video",
+            "image": still,
+            "wait_seconds": 20,
+        },
+    )
     (fal_submit,) = fakes["fal"].calls("/queue/fal-ai/new-lab/video-9/text-to-video$", "POST")
     assert fal_submit.json() == {"prompt": "x"}
     assert fakes["fal"].calls("/queue/fal-ai/new-lab/requests/.+/status$")  # the returned URLs were followed
@@ -427,8 +458,11 @@ async def test_grok_imagine_on_fal_animates_an_image_with_sound(connect, hub_env
 
 
 async def test_provider_options_are_sent_as_given(connect, hub_env, fakes):
-    await run(connect, hub_env("together", **FAST), video_args("together", provider_options={
-        "width": 1366, "height": 768, "steps": 20, "seed": 9}))
+    await run(
+        connect,
+        hub_env("together", **FAST),
+        video_args("together", provider_options={"width": 1366, "height": 768, "steps": 20, "seed": 9}),
+    )
     body = fakes["together"].calls("/v2/videos$", "POST")[0].json()
     assert (body["width"], body["height"], body["steps"], body["seed"]) == (1366, 768, 20, 9)
 
@@ -440,7 +474,10 @@ async def test_soras_percent_becomes_the_jobs_progress(connect, hub_env, fakes):
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
         messages.append(message or "")
 
-    async with connect(hub_env("openai", AI_HUB_POLL_INTERVAL="0.06")) as client:
+    async with connect(hub_env("openai", AI_HUB_POLL_INTERVAL="0.06", **SORA_ERA)) as client:
         await client.call_tool("generate_video", video_args("openai"), progress_callback=on_progress)
     assert [m for m in messages if m.startswith("running") and "saving" not in m] == [
-        "running 40%: generating", "running 60%: generating", "running 80%: generating"]
+        "running 40%: generating",
+        "running 60%: generating",
+        "running 80%: generating",
+    ]

@@ -11,22 +11,17 @@ naming the provider and the parameter; nothing is silently dropped, and every ap
 by a mapping is reported in the result's `notes`.
 
 openai:
-- size: `size` (gpt-image-1*: 1024x1024, 1536x1024, 1024x1536; gpt-image-2: any); aspect_ratio: a
+- size: `size` (gpt-image-2*: any WxH in multiples of 16; retired gpt-image-1*: 3 sizes); aspect_ratio: a
   `size` of that shape; n: `n` (1-10); quality: `quality` low/medium/high/auto; input_images:
   `images/edits` multipart (1-16); output_format: `output_format` png/jpeg/webp; provider_options:
   merged into the JSON body (edits: form fields; `mask` a file); seed, negative_prompt: refused.
-gemini imagen-*:
-- size: `aspectRatio` (nearest) + `sampleImageSize` 2K above 1536 px; aspect_ratio: `aspectRatio`;
-  n: `sampleCount` (1-4); output_format: `outputOptions.mimeType` png/jpeg; quality, seed,
-  negative_prompt, input_images: refused.
-gemini native (*-image*):
-- size: `imageConfig.aspectRatio` (nearest) + `imageSize` 2K/4K (3-pro); aspect_ratio:
+gemini (*-image*, nano-banana):
+- size: `imageConfig.aspectRatio` (nearest) + `imageSize` 2K/4K (Pro, Nano Banana); aspect_ratio:
   `imageConfig.aspectRatio`; n: n parallel requests (1-4); seed: `generationConfig.seed`;
   input_images: `inlineData` parts; quality, negative_prompt, output_format: refused.
 xai:
-- size: grok-imagine `aspect_ratio` (nearest), grok-2 refused; aspect_ratio: grok-imagine
-  `aspect_ratio`, grok-2 refused; n: `n` (1-10); output_format: jpeg only; quality, seed,
-  negative_prompt, input_images: refused.
+- size: `aspect_ratio` (nearest); aspect_ratio: `aspect_ratio`; n: `n` (1-10); output_format: jpeg
+  only; quality, seed, negative_prompt, input_images: refused.
 together:
 - size: `width`, `height`; aspect_ratio: `width`/`height` of ~1 MP; n: `n`; seed: `seed`;
   negative_prompt: `negative_prompt`; input_images: `image_url` + `reference_images`;

@@ -43,10 +43,10 @@ log = logging.getLogger("mcp_ai_hub.server")
 T = TypeVar("T")
 
 DESCRIPTION = """\
-Generate images from a prompt, or edit / transform input images, on OpenAI (gpt-image), Gemini
-(Imagen 4, gemini-2.5-flash-image, gemini-3-pro-image-preview), xAI (Grok), Together (FLUX), fal
-(FLUX dev/schnell/pro, FLUX.2, Kontext, any fal id) and WaveSpeed (FLUX, Seedream 4.5, Nano Banana
-Pro, GPT Image 1.5, any WaveSpeed id). Files are saved on the server's disk; the result gives each
+Generate images from a prompt, or edit / transform input images, on OpenAI (GPT Image 2.x), Gemini
+(Nano Banana Pro, Nano Banana 2.1), xAI (Grok Imagine), Together (FLUX), fal (FLUX dev/schnell/pro,
+FLUX.2, Kontext, any fal id) and WaveSpeed (FLUX, Seedream, Nano Banana, GPT Image 2, any WaveSpeed
+id). Files are saved on the server's disk; the result gives each
 absolute path, a media:// resource and a preview. A parameter the chosen model cannot honour is
 refused with [invalid_argument] naming it, never dropped; approximations (e.g. a size sent as the
 closest aspect ratio) are listed in `notes`.
@@ -54,15 +54,15 @@ closest aspect ratio) are listed in `notes`.
 fal and WaveSpeed run as jobs: the call waits up to wait_seconds with progress; if the job is not
 done by then the result carries `job` (call get_job with its job_id to wait again).
 
-Per provider: size -> OpenAI `size` (gpt-image-1.x: 1024x1024, 1536x1024, 1024x1536), Gemini/xAI
+Per provider: size -> OpenAI `size` (any WxH in multiples of 16), Gemini/xAI
 closest aspect ratio, Together width/height, fal image_size, WaveSpeed size W*H. aspect_ratio ->
 OpenAI closest size, Gemini/xAI aspect ratio, Together ~1 MP width/height, fal named size.
 quality: OpenAI, WaveSpeed GPT Image. seed: Gemini native, Together, fal, WaveSpeed FLUX.
 negative_prompt: Together. input_images: OpenAI (edits), Gemini native (inline), Together
 (image_url), fal (flux/dev -> image-to-image, Kontext, FLUX.2 edit), WaveSpeed (FLUX, .../edit).
-output_format: OpenAI png/jpeg/webp, Imagen png/jpeg, Together png/jpeg, xAI jpeg, fal jpeg/png.
+output_format: OpenAI png/jpeg/webp, Together png/jpeg, xAI jpeg, fal jpeg/png.
 provider_options is merged into the provider's request body (e.g. OpenAI background, Together steps,
-Imagen personGeneration under parameters, fal num_inference_steps or loras)."""
+OpenAI complexity, fal num_inference_steps or loras)."""
 
 
 PARAMS = {
@@ -99,8 +99,8 @@ async def wait_for_job(progress: CallProgress, hub: Hub, resolved: Resolved, out
     """Start a queue-based provider's image job and wait up to `wait_seconds` for it; cancelling
     the call cancels the job at the provider."""
     spec = outcome.spec
-    if resolved.entry and resolved.entry.deprecated:
-        spec.notes.insert(0, f"{resolved.full_id} is deprecated: {resolved.entry.deprecation_note}")
+    if note := hub.catalog.deprecation_note(resolved, "image", hub.settings.today):
+        spec.notes.insert(0, note)
     job = await hub.jobs.start("image", resolved.provider, resolved.model, spec,
                                meta={"prompt": prompt[:500], "preset": resolved.preset})
     progress.next_phase()

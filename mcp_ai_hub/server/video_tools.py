@@ -24,12 +24,11 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         mcp,
         title="Generate a video",
         description=(
-            "Generate a video clip from a prompt, optionally animating an image (image-to-video), on Veo, "
-            "Kling, "
-            "Seedance, WAN, MiniMax, Grok Imagine, Sora and more (list_models capability=video). Video takes "
-            "minutes: the call waits up to wait_seconds with progress, then returns the job; call get_job to "
-            "keep "
-            "waiting. The finished MP4 is saved on the server's disk (path and media:// URI in the result)."
+            "Generate a video clip from a prompt, optionally animating an image (image-to-video), on "
+            "Gemini Omni, Kling, Seedance, WAN, MiniMax, Grok Imagine and more (list_models "
+            "capability=video). Video takes minutes: the call waits up to wait_seconds with progress, then "
+            "returns the job; call get_job to keep waiting. The finished MP4 is saved on the server's disk "
+            "(path and media:// URI in the result)."
         ),
         annotations=GENERATION,
     )
@@ -96,8 +95,8 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             provider_options=dict(provider_options or {}),
         )
         spec = await module.prepare(hub, resolved, request)
-        if resolved.entry and resolved.entry.deprecated:
-            spec.notes.insert(0, f"{resolved.full_id} is deprecated: {resolved.entry.deprecation_note}")
+        if note := hub.catalog.deprecation_note(resolved, "video", hub.settings.today):
+            spec.notes.insert(0, note)
         job = await hub.jobs.start("video", resolved.provider, resolved.model, spec,
                                    meta={"prompt": prompt[:500], "preset": resolved.preset})
         return await run_job_tool(ctx, hub, job, wait_seconds, cancel_on_abort=True)

@@ -20,7 +20,23 @@ def anthropic_error(status: int, type_: str, message: str) -> JSONResponse:
 
 class FakeAnthropic(FakeProvider):
     name = "anthropic"
-    model_ids = ("claude-opus-4-6", "claude-sonnet-4-6", "claude-live-only-9")
+    # Anthropic's listing today (active and deprecated), and one model the hub's catalog lacks
+    model_ids = (
+        "claude-opus-5-5",
+        "claude-sonnet-5-5",
+        "claude-haiku-5-5",
+        "claude-opus-5",
+        "claude-opus-4-6",
+        "claude-sonnet-4-6",
+        "claude-haiku-4-5-20251001",
+        "claude-live-only-9",
+    )
+    retired = (
+        "claude-sonnet-4-5-20250929",
+        "claude-mythos-preview",
+        "claude-sonnet-4-20250514",
+        "claude-opus-4-20250514",
+    )
 
     def auth_ok(self, request: Recorded) -> bool:
         key_ok = (

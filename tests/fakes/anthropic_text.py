@@ -61,6 +61,8 @@ def _problem(body: dict[str, Any]) -> str:
     effort = (body.get("output_config") or {}).get("effort")
     if effort is not None and effort not in EFFORTS:
         return "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'"
+    if body["model"] in ADAPTIVE_ONLY and body.get("temperature", 1) != 1:
+        return f"temperature is not supported for {body['model']}"
     if kind == "adaptive" and "temperature" in body and body["temperature"] != 1:
         return "`temperature` may only be set to 1 when thinking is enabled"
     if kind == "enabled":

@@ -28,12 +28,16 @@ class FakeElevenLabs(FakeProvider):
     def base_routes(self) -> list[Route]:
         return [Route("/v1/models", self.models, methods=["GET"])]
 
+    # the text-to-speech models ElevenLabs lists today, and one the hub's catalog lacks
+    model_ids = ("eleven_v4", "eleven_v4_turbo", "eleven_v3", "eleven_flash_v2_5", "eleven_turbo_v2_5",
+                 "eleven_multilingual_v2", "eleven_live_only")
+    retired = ("scribe_v1", "eleven_monolingual_v1", "eleven_multilingual_v1")
+
     async def models(self, request: Request) -> Response:
         return JSONResponse([
-            {"model_id": "eleven_v3", "name": "Eleven v3", "can_do_text_to_speech": True,
-             "can_do_voice_conversion": False, "languages": [{"language_id": "en", "name": "English"}]},
-            {"model_id": "eleven_live_only", "name": "Live only", "can_do_text_to_speech": True,
-             "can_do_voice_conversion": False, "languages": []},
+            {"model_id": m, "name": m.replace("_", " ").title(), "can_do_text_to_speech": True,
+             "can_do_voice_conversion": False, "languages": [{"language_id": "en", "name": "English"}]}
+            for m in self.model_ids
         ])
 
     def hub_env(self) -> dict[str, str]:

@@ -18,25 +18,34 @@ def gemini_error(code: int, status: str, message: str, details: list | None = No
 
 class FakeGemini(FakeProvider):
     name = "gemini"
-    models_data = (
-        {
-            "name": "models/gemini-2.5-flash",
-            "displayName": "Gemini 2.5 Flash",
-            "inputTokenLimit": 1048576,
-            "supportedGenerationMethods": ["generateContent", "countTokens"],
-        },
-        {
-            "name": "models/imagen-4.0-generate-001",
-            "displayName": "Imagen 4",
-            "supportedGenerationMethods": ["predict"],
-        },
-        {
-            "name": "models/gemini-live-only-9",
-            "displayName": "Live only",
-            "inputTokenLimit": 32768,
-            "supportedGenerationMethods": ["generateContent"],
-        },
+    # the Gemini API's listing today, and one model the hub's catalog lacks; shut-down models answer 404
+    models_data = tuple(
+        {"name": f"models/{m}", "displayName": m, "supportedGenerationMethods": methods,
+         **({"inputTokenLimit": 1048576} if "countTokens" in methods else {})}
+        for m, methods in (
+            ("gemini-4-carbon", ["generateContent", "countTokens"]),
+            ("gemini-4-hydrogen", ["generateContent", "countTokens"]),
+            ("gemini-3.8-flash", ["generateContent", "countTokens"]),
+            ("gemini-3.5-flash-lite", ["generateContent", "countTokens"]),
+            ("gemini-2.5-flash-lite", ["generateContent", "countTokens"]),
+            ("gemini-3.1-pro-preview", ["generateContent", "countTokens"]),
+            ("gemini-3-flash-preview", ["generateContent", "countTokens"]),
+            ("gemini-3.5-transcribe", ["generateContent"]),
+            ("gemini-3-pro-image", ["generateContent"]),
+            ("gemini-nano-banana-2.1", ["generateContent"]),
+            ("gemini-3.1-flash-lite-image", ["generateContent"]),
+            ("gemini-3.8-flash-tts", ["generateContent"]),
+            ("gemini-3.8-flash-lite-tts", ["generateContent"]),
+            ("gemini-2.5-flash-preview-tts", ["generateContent"]),
+            ("gemini-2.5-pro-preview-tts", ["generateContent"]),
+            ("gemini-omni-1.2-flash", ["createInteraction"]),
+            ("gemini-omni-1.1-flash", ["createInteraction"]),
+            ("gemini-live-only-9", ["generateContent"]),
+        )
     )
+    retired = ("gemini-3-pro-preview", "gemini-2.5-pro", "gemini-2.5-flash", "imagen-4.0-ultra-generate-001",
+               "imagen-4.0-generate-001", "imagen-4.0-fast-generate-001", "gemini-3-pro-image-preview",
+               "gemini-2.5-flash-image", "veo-3.1-generate-preview", "veo-3.1-fast-generate-preview")
 
     def auth_ok(self, request: Recorded) -> bool:
         return request.headers.get("x-goog-api-key") == self.key or request.param("key") == self.key

@@ -16,8 +16,10 @@ only files uploaded here; everything else falls through to the other gemini_* fa
 from __future__ import annotations
 
 import base64
+import io
 import json
 import secrets
+import wave
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,8 @@ SEGMENTS = [
     (1.7, 3.1, "Speaker 2", "Morning to you."),
 ]
 PLAIN_TEXT = "Good morning, this is the fake. Morning to you."
+
+WAV_TTS = ("gemini-3.8",)  # TTS models answering a WAV file rather than raw PCM
 
 
 class AudioRoute(Route):
@@ -117,8 +121,25 @@ async def tts(request: Request) -> Response:
         return gemini_error(400, "INVALID_ARGUMENT", f"Voice name {unknown[0]} is not supported.")
     pcm = samples.pcm(max(len(prompt) * SECONDS_PER_CHAR, 0.05))
     fake.state["tts_pcm"] = pcm
-    return _candidate([{"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=24000",
-                                       "data": base64.b64encode(pcm).decode()}}], model)
+    if model.startswith(WAV_TTS):  # a whole WAV file (16-bit, 24 kHz, mono), as the 3.8 TTS models answer
+        out = io.BytesIO()
+        with wave.open(out, "wb") as w:
+            w.setnchannels(1), w.setsampwidth(2), w.setframerate(24000), w.writeframes(pcm)
+        return _candidate(
+            [{"inlineData": {"mimeType": "audio/wav", "data": base64.b64encode(out.getvalue()).decode()}}],
+            model,
+        )
+    return _candidate(
+        [
+            {
+                "inlineData": {
+                    "mimeType": "audio/L16;codec=pcm;rate=24000",
+                    "data": base64.b64encode(pcm).decode(),
+                }
+            }
+        ],
+        model,
+    )
 
 
 async def understand(request: Request) -> Response:
@@ -141,8 +162,10 @@ async def understand(request: Request) -> Response:
     if config.get("responseMimeType") == "application/json":
         schema = config.get("responseSchema") or {}
         wants_speaker = "speaker" in schema["properties"]["segments"]["items"].get("required", [])
-        segments = [{"start": s, "end": e, **({"speaker": who} if wants_speaker else {}), "text": t}
-                    for s, e, who, t in SEGMENTS]
+        segments = [
+            {"start": s, "end": e, **({"speaker": who} if wants_speaker else {}), "text": t}
+            for s, e, who, t in SEGMENTS
+        ]
         text = json.dumps({"language": "en", "segments": segments})
     else:
         text = PLAIN_TEXT
@@ -158,9 +181,11 @@ async def upload(request: Request) -> Response:
             return gemini_error(400, "INVALID_ARGUMENT", "Only resumable uploads are supported here.")
         meta = json.loads(await request.body() or b"{}")
         upload_id = secrets.token_hex(6)
-        sessions[upload_id] = {"length": int(request.headers["x-goog-upload-header-content-length"]),
-                               "mime": request.headers["x-goog-upload-header-content-type"],
-                               "display_name": (meta.get("file") or {}).get("display_name", "")}
+        sessions[upload_id] = {
+            "length": int(request.headers["x-goog-upload-header-content-length"]),
+            "mime": request.headers["x-goog-upload-header-content-type"],
+            "display_name": (meta.get("file") or {}).get("display_name", ""),
+        }
         url = fake.url(f"/upload/v1beta/files?upload_id={upload_id}&upload_protocol=resumable")
         return Response(b"", 200, headers={"x-goog-upload-url": url, "x-goog-upload-status": "active"})
     session = sessions.get(request.query_params.get("upload_id", ""))
@@ -172,9 +197,15 @@ async def upload(request: Request) -> Response:
     if len(data) != session["length"]:
         return gemini_error(400, "INVALID_ARGUMENT", "Upload size does not match the declared length.")
     name = "files/" + secrets.token_hex(5)
-    file = {"name": name, "displayName": session["display_name"], "mimeType": session["mime"],
-            "sizeBytes": str(len(data)), "uri": fake.url(f"/v1beta/{name}"), "state": "PROCESSING",
-            "source": "UPLOADED"}
+    file = {
+        "name": name,
+        "displayName": session["display_name"],
+        "mimeType": session["mime"],
+        "sizeBytes": str(len(data)),
+        "uri": fake.url(f"/v1beta/{name}"),
+        "state": "PROCESSING",
+        "source": "UPLOADED",
+    }
     fake.state.setdefault("files", {})[name] = {**file, "data": data}
     return JSONResponse({"file": file}, headers={"x-goog-upload-status": "final"})
 

@@ -1,9 +1,8 @@
-"""Fake Gemini images: Imagen `POST /v1beta/models/{model}:predict` and native image models'
-`:generateContent` (routed only for model names containing "image", so text models fall through to
-other routes). Prompts steer refusals the way the real API answers them:
-- "forbidden": Imagen returns only `raiFilteredReason`; generateContent a `promptFeedback.blockReason`.
+"""Fake Gemini images: the native image models' `:generateContent` (routed only for model names
+containing "image", so text models fall through to other routes).
+Prompts steer refusals the way the real API answers them:
+- "forbidden": a `promptFeedback.blockReason`.
 - "withheld": generateContent returns a candidate with `finishReason: IMAGE_SAFETY` and no content.
-- "partly": Imagen filters the first of the requested images.
 Every image the fake makes is appended to `fake.state["images"]`.
 """
 
@@ -84,41 +83,6 @@ def image(fake: FakeProvider, mime: str, width: int, height: int) -> bytes:
     return data
 
 
-async def predict(request: Request) -> Response:
-    fake, model = fake_of(request), request.path_params["model"]
-    body = await request.json()
-    if not model.startswith("imagen"):
-        return gemini_error(
-            404,
-            "NOT_FOUND",
-            f"models/{model} is not found for API version v1beta, or is not supported for predict.",
-        )
-    params = body.get("parameters") or {}
-    for name in ("seed", "negativePrompt", "addWatermark", "enhancePrompt"):
-        if name in params:
-            return gemini_error(400, "INVALID_ARGUMENT", f"{name} parameter is not supported in Gemini API.")
-    unknown = sorted(set(params) - IMAGEN_PARAMETERS)
-    if unknown:
-        return gemini_error(
-            400, "INVALID_ARGUMENT", f'Invalid JSON payload received. Unknown name "{unknown[0]}"'
-        )
-    prompt = body["instances"][0]["prompt"]
-    count = int(params.get("sampleCount", 4))
-    width, height = IMAGEN_SIZES[params.get("aspectRatio", "1:1")]
-    if params.get("sampleImageSize") == "2K":
-        width, height = width * 2, height * 2
-    mime = (params.get("outputOptions") or {}).get("mimeType", "image/png")
-    reason = {"raiFilteredReason": RAI_REASON} if params.get("includeRaiReason") else None
-    if "forbidden" in prompt:
-        return JSONResponse({"predictions": [reason] * count} if reason else {})
-    predictions = [{"bytesBase64Encoded": b64(image(fake, mime, width, height)), "mimeType": mime}
-                   for _ in range(count)]
-    if "partly" in prompt:
-        fake.state["images"].pop(-count)
-        predictions[0] = reason or {}
-    return JSONResponse({"predictions": [p for p in predictions if p]})
-
-
 async def generate_content(request: Request) -> Response:
     fake, model = fake_of(request), request.path_params["model"]
     body = await request.json()
@@ -174,6 +138,5 @@ async def generate_content(request: Request) -> Response:
 
 
 def routes(fake: FakeProvider) -> list[Route]:
-    return [Route("/v1beta/models/{model}:predict", predict, methods=["POST"]),
-            Route("/v1beta/models/{model:imagemodel}:generateContent", generate_content, methods=["POST"])]
+    return [Route("/v1beta/models/{model:imagemodel}:generateContent", generate_content, methods=["POST"])]
 

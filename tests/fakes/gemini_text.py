@@ -22,6 +22,12 @@ SOURCES = [
 ]
 THINKING_LEVELS = {"MINIMAL", "LOW", "MEDIUM", "HIGH", "XHIGH"}  # google-genai 3.6 ThinkingLevel
 BUDGET_ONLY = ("gemini-2.",)  # model id prefixes that take thinkingBudget but no thinkingLevel
+# model id prefixes that take only some levels and refuse thinkingBudget (Gemini 4, 3.8 Flash)
+LEVELS_ONLY = {
+    "gemini-4-carbon": {"LOW", "MEDIUM", "HIGH"},
+    "gemini-4-hydrogen": {"LOW", "MEDIUM", "HIGH", "XHIGH"},
+    "gemini-3.8-flash": {"LOW", "MEDIUM", "HIGH"},
+}
 
 
 def _problem(body: dict[str, Any], model: str = "") -> str:
@@ -41,6 +47,11 @@ def _problem(body: dict[str, Any], model: str = "") -> str:
         return f"Invalid value at 'generation_config.thinking_config.thinking_level' ({level})"
     if "thinkingLevel" in thinking and "thinkingBudget" in thinking:
         return "thinking_budget and thinking_level are not supported together"
+    levels = next((v for k, v in LEVELS_ONLY.items() if model.startswith(k)), None)
+    if levels is not None and "thinkingBudget" in thinking:
+        return f"thinking_budget is not supported for this model ({model}); use thinking_level"
+    if levels is not None and thinking.get("thinkingLevel", "MEDIUM") not in levels:
+        return f"Thinking level {thinking['thinkingLevel']} is not supported for this model ({model})"
     if "thinkingLevel" in thinking and model.startswith(BUDGET_ONLY):
         return f"Thinking level is not supported for this model ({model}); use thinking_budget"
     for tool in body.get("tools") or []:
@@ -73,8 +84,11 @@ async def generate(request: Request) -> Response:
         usage["toolUsePromptTokenCount"] = 40
     base = {"modelVersion": model, "responseId": "fake-response-1"}
     if k["block"]:
-        blocked = {"promptFeedback": {"blockReason": k["block"], "safetyRatings": []},
-                   "usageMetadata": {"promptTokenCount": 17, "totalTokenCount": 17}, **base}
+        blocked = {
+            "promptFeedback": {"blockReason": k["block"], "safetyRatings": []},
+            "usageMetadata": {"promptTokenCount": 17, "totalTokenCount": 17},
+            **base,
+        }
         if method == "generateContent":
             return JSONResponse(blocked)
         return sse([frame(blocked, newline="\r\n")])
@@ -112,12 +126,17 @@ async def generate(request: Request) -> Response:
     chunks.append(chunk([{"text": pieces[-1]}] if pieces else [], last=True))
     frames = [frame(c, newline="\r\n") for c in chunks]
     if k["error_after"] is not None:
-        error = k["error"] or {"code": 503, "message": "The model is overloaded. Please try again later.",
-                               "status": "UNAVAILABLE"}
+        error = k["error"] or {
+            "code": 503,
+            "message": "The model is overloaded. Please try again later.",
+            "status": "UNAVAILABLE",
+        }
         frames = frames[: k["error_after"]] + [frame({"error": error}, newline="\r\n")]
     return sse(frames, k["delay"])
 
 
 def routes(fake) -> list[Route]:
-    return [Route("/v1beta/models/{model}:generateContent", generate, methods=["POST"]),
-            Route("/v1beta/models/{model}:streamGenerateContent", generate, methods=["POST"])]
+    return [
+        Route("/v1beta/models/{model}:generateContent", generate, methods=["POST"]),
+        Route("/v1beta/models/{model}:streamGenerateContent", generate, methods=["POST"]),
+    ]

@@ -17,7 +17,7 @@ from .openai import openai_error
 EXTENSIONS = ("flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm")
 FORMATS = {"whisper-1": {"json", "text", "srt", "verbose_json", "vtt"},
            "gpt-4o-transcribe": {"json", "text"}, "gpt-4o-mini-transcribe": {"json", "text"},
-           "gpt-4o-transcribe-diarize": {"json", "text", "diarized_json"}}
+           "gpt-4o-transcribe-diarize": {"json", "text", "diarized_json"}, "gpt-transcribe": {"json", "text"}}
 SEGMENTS = [(0.0, 1.52, "Hello from the fake studio.", "A"), (1.6, 3.24, "And a second voice answers.", "B")]
 TEXT = " ".join(s[2] for s in SEGMENTS)
 DURATION = 3.3
@@ -111,6 +111,8 @@ async def transcriptions(request: Request) -> Response:
             "total_tokens": 26,
         }
     )
+    if model == "gpt-transcribe":  # openai SDK 3.63 Transcription.languages
+        return JSONResponse({"text": TEXT, "languages": [{"code": "en"}], "usage": usage})
     return JSONResponse({"text": TEXT, "usage": usage})
 
 

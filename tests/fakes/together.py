@@ -15,35 +15,45 @@ class FakeTogether(FakeOpenAI):
         return openai_error(401, "Invalid API key provided. You can find your API key at https://api.together.xyz/settings/api-keys.",
                             "invalid_request_error", "invalid_api_key")
 
+    # Together's serverless catalog today (Kimi, DeepSeek V4, gpt-oss, FLUX.2, video) plus one model the
+    # hub's catalog lacks; the models Together dropped answer 404 like any unknown id
+    listed = (
+        ("moonshotai/Kimi-K2.6", "chat"),
+        ("deepseek-ai/DeepSeek-V4-Pro", "chat"),
+        ("openai/gpt-oss-120b", "chat"),
+        ("openai/gpt-oss-20b", "chat"),
+        ("Qwen/Qwen9-Live-Only", "chat"),
+        ("black-forest-labs/FLUX.2-pro", "image"),
+        ("black-forest-labs/FLUX.1-schnell", "image"),
+        ("black-forest-labs/FLUX.1.1-pro", "image"),
+        ("black-forest-labs/FLUX.1-kontext-pro", "image"),
+        ("black-forest-labs/FLUX.1-live", "image"),
+        ("minimax/hailuo-02", "video"),
+        ("ByteDance/Seedance-1.0-pro", "video"),
+        ("minimax/video-01-director", "video"),
+    )
+    model_ids = tuple(m for m, _ in listed)
+    retired = (
+        "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8",
+        "deepseek-ai/DeepSeek-R1",
+        "Qwen/Qwen3-Next-80B-A3B-Instruct",
+        "meta-llama/Llama-Vision-Free",
+        "black-forest-labs/FLUX.1-schnell-Free",
+    )
+
     async def models(self, request: Request) -> Response:
         return JSONResponse(
             [
                 {
-                    "id": "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8",
+                    "id": m,
                     "object": "model",
                     "created": 0,
-                    "type": "chat",
-                    "display_name": "Llama 4 Maverick",
-                    "organization": "Meta",
-                    "context_length": 1048576,
-                },
-                {
-                    "id": "Qwen/Qwen9-Live-Only",
-                    "object": "model",
-                    "created": 0,
-                    "type": "chat",
-                    "display_name": "Qwen live",
-                    "organization": "Qwen",
-                    "context_length": 32768,
-                },
-                {
-                    "id": "black-forest-labs/FLUX.1-live",
-                    "object": "model",
-                    "created": 0,
-                    "type": "image",
-                    "display_name": "FLUX live",
-                    "organization": "BFL",
-                },
+                    "type": kind,
+                    "display_name": m.split("/")[-1],
+                    "organization": m.split("/")[0],
+                    **({"context_length": 131072} if kind == "chat" else {}),
+                }
+                for m, kind in self.listed
             ]
         )
 

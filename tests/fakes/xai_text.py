@@ -9,7 +9,8 @@ from starlette.routing import Route
 from .openai_text import Flavor, chat_handler, responses_handler
 
 XAI = Flavor(max_field="max_tokens", reasoning_field="reasoning_content", usage_every_chunk=True,
-             search_tools=frozenset({"web_search", "x_search"}), titles=False)
+             search_tools=frozenset({"web_search", "x_search"}), titles=False,
+             efforts=frozenset({"none", "low", "medium", "high", "xhigh"}))  # xai-sdk 1.21 ReasoningEffort
 
 
 def routes(fake) -> list[Route]:

@@ -17,15 +17,17 @@
   citations become the result's citations.
 - Images go as base64 blocks (local files, data URIs) or URL blocks.
 - `stop_reason: "refusal"` is a content_policy error.
+- `temperature` other than 1 is refused before sending on Claude 4.7 and later, which reject it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...capabilities import merge_options
+from ...capabilities import merge_options, not_taken
 from ...capabilities.text import IMAGE_MAX_BYTES, Draft, TextResult, Usage
 from ...errors import HINTS, ContentPolicy, HubError, InvalidArgument, ProviderUnavailable
 from .. import sse
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from ...catalog import Resolved
     from ...context import ProviderContext
 
+# Claude 4.7 and later (the 5.x lines included) fix sampling: a temperature other than 1 is a 400
+FIXED_SAMPLING = re.compile(r"^claude-(opus-4-[7-9]|(opus|sonnet|haiku|fable|mythos)-5)")
 FALLBACK_MAX_TOKENS = 4096  # for models the manifest gives no default_max_tokens
 MIN_THINKING_BUDGET = 1024
 THINKING_BUDGETS = {"low": 2048, "medium": 8192, "high": 24576}
@@ -98,9 +102,19 @@ async def request_body(hub: ProviderContext, resolved: Resolved, request: TextRe
         body["system"] = request.system
     thinks = request.reasoning != "off"
     if request.temperature is not None:
+        if request.temperature != 1 and FIXED_SAMPLING.search(resolved.wire_id):
+            raise not_taken(
+                "text",
+                resolved.full_id,
+                "temperature",
+                provider="anthropic",
+                why=f"{resolved.full_id} takes no temperature (Claude 4.7 and later fix sampling)",
+            )
         if thinks and request.temperature != 1:
-            raise InvalidArgument("Anthropic thinking does not allow setting temperature",
-                                  hint="Leave temperature at -1 or set reasoning=off")
+            raise InvalidArgument(
+                "Anthropic thinking does not allow setting temperature",
+                hint="Leave temperature at -1 or set reasoning=off",
+            )
         body["temperature"] = request.temperature
     if thinks and adaptive(resolved):
         body["thinking"] = {"type": "adaptive"}
@@ -115,8 +129,10 @@ async def request_body(hub: ProviderContext, resolved: Resolved, request: TextRe
 
 
 def _usage(draft: Draft, usage: Mapping[str, Any], thinking: bool) -> None:
-    total_input = sum(int(usage.get(k) or 0) for k in (
-        "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
+    total_input = sum(
+        int(usage.get(k) or 0)
+        for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    )
     draft.usage = Usage(
         input_tokens=total_input or draft.usage.input_tokens,
         output_tokens=int(usage.get("output_tokens") or draft.usage.output_tokens),
@@ -141,8 +157,9 @@ def _stream_error(payload: Mapping[str, Any]) -> HubError:
 
 def _outcome(draft: Draft, stop_reason: str) -> TextResult:
     if stop_reason == "refusal":
-        raise ContentPolicy("Claude declined to answer (stop_reason refusal)", provider=API.name,
-                            hint=HINTS[ContentPolicy])
+        raise ContentPolicy(
+            "Claude declined to answer (stop_reason refusal)", provider=API.name, hint=HINTS[ContentPolicy]
+        )
     draft.finish_reason = STOP_REASONS.get(stop_reason, "other")
     return draft.result()
 
@@ -169,8 +186,9 @@ async def generate_text(
     body = await request_body(hub, resolved, request)
     thinking = (body.get("thinking") or {}).get("type", "disabled") != "disabled"
     draft, stop_reason, finished = Draft(resolved, on_progress), "", False
-    async with client.stream("POST", "/v1/messages",
-                             json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT) as response:
+    async with client.stream(
+        "POST", "/v1/messages", json=body, retry="generate", timeout=sse.GENERATION_TIMEOUT
+    ) as response:
         if not sse.is_event_stream(response):
             message = await sse.json_body(response, API.name)
             return _outcome(draft, _read_message(draft, message, thinking))
@@ -204,6 +222,9 @@ async def generate_text(
                 raise _stream_error(data)
             await draft.flush()
     if not finished:
-        raise ProviderUnavailable("anthropic ended the stream before message_stop", provider=API.name,
-                                  hint=HINTS[ProviderUnavailable])
+        raise ProviderUnavailable(
+            "anthropic ended the stream before message_stop",
+            provider=API.name,
+            hint=HINTS[ProviderUnavailable],
+        )
     return _outcome(draft, stop_reason)

@@ -72,6 +72,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "fal-ai/flux-kontext/dev": Endpoint(size="resolution_mode", images="image_url", needs_image=True),
     "fal-ai/flux-2-max": Endpoint(max_n=1, edit="fal-ai/flux-2-max/edit"),
     "fal-ai/flux-2-max/edit": Endpoint(max_n=1, images="image_urls", needs_image=True),
+    "fal-ai/flux-2-pro": Endpoint(max_n=1, edit="fal-ai/flux-2-pro/edit"),
+    "fal-ai/flux-2-pro/edit": Endpoint(max_n=1, images="image_urls", needs_image=True),
     "fal-ai/flux-2/flash": Endpoint(formats=FLUX2_FORMATS, edit="fal-ai/flux-2/flash/edit"),
     "fal-ai/flux-2/flash/edit": Endpoint(formats=FLUX2_FORMATS, images="image_urls", needs_image=True),
 }

@@ -1,10 +1,9 @@
-"""Gemini images, two protocols:
-- Imagen (`imagen-*`): `POST /v1beta/models/{model}:predict` with `instances` / `parameters`; images
-  come back as `predictions[].bytesBase64Encoded`, or a `raiFilteredReason` when filtered.
-- Native image models (`gemini-2.5-flash-image`, `gemini-3-pro-image-preview`): `:generateContent`
-  with `responseModalities` TEXT+IMAGE, `imageConfig`, and input images as `inlineData` parts; the
-  image arrives as an `inlineData` part. A blocked prompt has `promptFeedback.blockReason`; a
-  withheld image a `finishReason` such as SAFETY or IMAGE_SAFETY.
+"""Gemini images: the native image models (`gemini-3-pro-image`, `gemini-nano-banana-2.1`,
+`gemini-3.1-flash-lite-image`) through `:generateContent` with `responseModalities` TEXT+IMAGE,
+`imageConfig`, and input images as `inlineData` parts; the image arrives as an `inlineData` part.
+A blocked prompt has `promptFeedback.blockReason`; a withheld image a `finishReason` such as SAFETY
+or IMAGE_SAFETY.
+Imagen (`:predict`) was shut down on the Gemini API on 2026-08-17; its ids are retired in the catalog.
 """
 
 from __future__ import annotations
@@ -31,9 +30,8 @@ if TYPE_CHECKING:
     from ...context import ProviderContext
     from ...http import ProviderClient
 
-IMAGEN_RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9")
 NATIVE_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
-IMAGEN_FORMATS = {"png": "image/png", "jpeg": "image/jpeg"}
+SIZED_MODELS = ("gemini-3-pro-image", "gemini-nano-banana")  # take imageConfig.imageSize 1K/2K/4K
 MAX_IMAGES = 4
 MAX_INLINE_BYTES = 20 * 1024 * 1024  # the whole request must stay under about 20 MB
 SAFETY_FINISH = {
@@ -47,72 +45,23 @@ SAFETY_FINISH = {
 SAFETY_HINT = "Gemini refused on safety grounds; rephrase the prompt or change the input image"
 
 
-def is_imagen(model: str) -> bool:
-    return model.removeprefix("models/").startswith("imagen")
-
-
 async def generate(hub: ProviderContext, request: ImageRequest) -> ImageResult:
     client = hub.client("gemini")
     if request.n > MAX_IMAGES:
         raise refuse(request, "n", why=f"Gemini makes at most {MAX_IMAGES} images per call")
-    if is_imagen(request.model):
-        return await imagen(hub, client, request)
     return await native(hub, client, request)
-
-
-# --- Imagen ------------------------------------------------------------------------------------
-
-def imagen_body(request: ImageRequest) -> dict[str, Any]:
-    refuse_unsupported(request, "quality", "seed", "negative_prompt",
-                       hint="Imagen through the Gemini API takes no quality, seed or negative prompt")
-    if request.input_images:
-        raise refuse(request, "input_images", why="Imagen through the Gemini API does not edit images",
-                     hint="Use gemini/gemini-2.5-flash-image or gemini/gemini-3-pro-image-preview to edit")
-    parameters: dict[str, Any] = {"sampleCount": request.n, "includeRaiReason": True}
-    if ratio := nearest_ratio(request, IMAGEN_RATIOS):
-        parameters["aspectRatio"] = ratio
-    if request.size and max(request.size) > 1536:
-        parameters["sampleImageSize"] = "2K"
-    if request.output_format:
-        if request.output_format not in IMAGEN_FORMATS:
-            raise refuse(
-                request, "output_format", why=f"Imagen makes png or jpeg, not {request.output_format}"
-            )
-        parameters["outputOptions"] = {"mimeType": IMAGEN_FORMATS[request.output_format]}
-    body = {"instances": [{"prompt": request.prompt}], "parameters": parameters}
-    return merge_options(body, request.provider_options)
-
-
-async def imagen(hub: ProviderContext, client: ProviderClient, request: ImageRequest) -> ImageResult:
-    url = f"{base_url(hub.settings)}/{model_path(request.model)}:predict"
-    response = await client.request("POST", url, retry="generate", json=imagen_body(request),
-                                    timeout=GENERATE_TIMEOUT)
-    predictions = [p for p in client.json(response).get("predictions") or [] if isinstance(p, dict)]
-    made = [p for p in predictions if p.get("bytesBase64Encoded")]
-    filtered = [str(p["raiFilteredReason"]) for p in predictions if p.get("raiFilteredReason")]
-    if not made:
-        reason = (
-            filtered[0] if filtered else "no image came back (Imagen drops images its safety filter blocks)"
-        )
-        raise ContentPolicy(f"Imagen filtered the output: {reason}", provider="gemini", hint=SAFETY_HINT)
-    notes = list(request.notes)
-    if filtered:
-        notes.append(f"{len(filtered)} of {len(predictions)} images were filtered: {filtered[0]}")
-    images = [await save_image(hub, "gemini", b64=p["bytesBase64Encoded"], mime_hint=p.get("mimeType", ""))
-              for p in made]
-    revised = next((p["prompt"] for p in made if p.get("prompt")), None)  # set when Imagen rewrote the prompt
-    return ImageResult(images, revised, notes)
 
 
 # --- native image models -----------------------------------------------------------------------
 
+
 def image_size(request: ImageRequest) -> str | None:
-    """`imageConfig.imageSize` for gemini-3 image models (1K/2K/4K), from the longer side asked for."""
+    """`imageConfig.imageSize` for the models taking it (1K/2K/4K), from the longer side asked for."""
     if not request.size:
         return None
     edge = max(request.size)
     size = "1K" if edge <= 1408 else "2K" if edge <= 2816 else "4K"
-    if not request.model.startswith("gemini-3"):
+    if not request.model.startswith(SIZED_MODELS):
         request.notes.append(
             f"{request.model} chooses its own resolution (about 1K); only the shape of size is used"
         )
@@ -164,8 +113,9 @@ async def native_once(
     data = client.json(response)
     feedback = data.get("promptFeedback") or {}
     if feedback.get("blockReason"):
-        raise ContentPolicy(f"Gemini blocked the prompt ({feedback['blockReason']})", provider="gemini",
-                            hint=SAFETY_HINT)
+        raise ContentPolicy(
+            f"Gemini blocked the prompt ({feedback['blockReason']})", provider="gemini", hint=SAFETY_HINT
+        )
     images, texts, finishes = [], [], []
     for candidate in data.get("candidates") or []:
         finishes.append(str(candidate.get("finishReason") or ""))
@@ -174,8 +124,11 @@ async def native_once(
             if part.get("thought"):
                 continue  # interim "thinking" drafts of gemini-3 image models
             if inline and str(inline.get("mimeType", inline.get("mime_type", ""))).startswith("image/"):
-                images.append(await save_image(hub, "gemini", b64=inline.get("data", ""),
-                                               mime_hint=inline.get("mimeType", "")))
+                images.append(
+                    await save_image(
+                        hub, "gemini", b64=inline.get("data", ""), mime_hint=inline.get("mimeType", "")
+                    )
+                )
             elif part.get("text"):
                 texts.append(part["text"])
     if not images:

@@ -1,7 +1,9 @@
 """Gemini text-to-speech through `:generateContent` with audio output: one prebuilt voice, or a
 two-speaker dialogue (`multiSpeakerVoiceConfig`). Delivery instructions and the dialogue's
 speaker lines go into the prompt, as Google's guide does. Gemini answers with raw 16-bit PCM
-(24 kHz mono), saved as a WAV file (`wav`, the default) or as it is (`pcm`).
+(24 kHz mono, `audio/L16;rate=24000`), saved as a WAV file (`wav`, the default) or as it is (`pcm`);
+the Gemini 3.8 TTS models may answer a whole WAV file (`audio/wav`) instead, saved as it is for
+`wav` and without its header for `pcm`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ FORMATS = ("wav", "pcm")
 MAX_SPEAKERS = 2
 DEFAULT_RATE = 24000
 DECODE_CHUNK = 256 * 1024  # base64 characters decoded per written chunk (a multiple of 4)
+WAV_TYPES = ("audio/wav", "audio/x-wav", "audio/wave")
+RIFF_B64 = "UklGR"  # base64 of b"RIFF" (the first 5 characters are fixed)
 
 
 def _voice_name(voice: str, known: list[str]) -> str:
@@ -62,13 +66,16 @@ def _prompt_and_config(request: SpeechRequest, known: list[str], default: str) -
     return f"{lead}:\n{lines}", config, ", ".join(f"{s}={v}" for s, v in voices.items())
 
 
-def _audio_part(parts: list[dict[str, Any]]) -> tuple[str, int]:
+def _audio_part(parts: list[dict[str, Any]]) -> tuple[str, int, bool]:
+    """The audio's base64, its PCM rate, and whether it is a whole WAV file."""
     for part in parts:
         data = part.get("inlineData") or part.get("inline_data")
         if data and str(data.get("mimeType", data.get("mime_type", ""))).startswith("audio/"):
             mime = str(data.get("mimeType", data.get("mime_type")))
             rate = re.search(r"rate=(\d+)", mime)
-            return str(data.get("data", "")), int(rate.group(1)) if rate else DEFAULT_RATE
+            b64 = str(data.get("data", ""))
+            is_wav = mime.split(";")[0].strip() in WAV_TYPES or b64.startswith(RIFF_B64)
+            return b64, int(rate.group(1)) if rate else DEFAULT_RATE, is_wav
     said = content.text_of(parts).strip()
     raise ProviderUnavailable(
         "gemini returned no audio" + (f" (it answered: {said[:200]!r})" if said else ""),
@@ -84,6 +91,22 @@ async def _decoded(b64: str) -> AsyncIterator[bytes]:
         yield base64.b64decode(b64[i:i + DECODE_CHUNK])
 
 
+async def _without_wav_header(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The samples of a WAV stream: everything after its `data` chunk header (in the first chunk,
+    which is far larger than any header)."""
+    first = True
+    async for chunk in chunks:
+        if first:
+            first = False
+            at = chunk.find(b"data", 12)
+            if chunk[:4] != b"RIFF" or at < 0 or len(chunk) < at + 8:
+                raise ProviderUnavailable(
+                    "gemini returned a WAV file without a data chunk", provider="gemini", hint="Try again"
+                )
+            chunk = chunk[at + 8 :]
+        yield chunk
+
+
 async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResult:
     entry = request.model.entry
     known, default = (list(entry.voices), entry.default_voice or "Kore") if entry else ([], "Kore")
@@ -93,8 +116,10 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
             f"gemini TTS gives {' or '.join(FORMATS)} audio, not {fmt!r}", hint="Use format wav"
         )
     if request.speed and request.speed != 1:
-        raise InvalidArgument("gemini TTS has no speed setting",
-                              hint="Ask for the pace in instructions instead, e.g. 'Speak slowly'")
+        raise InvalidArgument(
+            "gemini TTS has no speed setting",
+            hint="Ask for the pace in instructions instead, e.g. 'Speak slowly'",
+        )
     prompt, speech_config, voice_label = _prompt_and_config(request, known, default)
     if request.language:
         speech_config["languageCode"] = request.language
@@ -103,10 +128,19 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
         "generationConfig": {"responseModalities": ["AUDIO"], "speechConfig": speech_config},
     }
     content.merge_options(body, request.provider_options)
-    b64, rate = _audio_part(await content.generate(hub, request.model.wire_id, body))
+    b64, rate, is_wav = _audio_part(await content.generate(hub, request.model.wire_id, body))
     if not b64:
         raise ProviderUnavailable("gemini returned empty audio", provider="gemini", hint="Try again")
-    if fmt == "wav":
+    if is_wav and fmt == "wav":
+        media = await fill_duration(
+            await hub.media.save_stream(_decoded(b64), "gemini", mime_hint="audio/wav")
+        )
+    elif is_wav:
+        media = await fill_duration(
+            await hub.media.save_stream(_without_wav_header(_decoded(b64)), "gemini", mime_hint="audio/pcm"),
+            pcm_rate=rate,
+        )
+    elif fmt == "wav":
         media = await save_pcm_as_wav(hub.media, _decoded(b64), "gemini", rate=rate)
     else:
         media = await fill_duration(

@@ -4,8 +4,10 @@ for a plain response.
 
 - `system` -> `systemInstruction`; assistant turns have role `model`; images are `inlineData`
   (URLs are fetched first: the API reads only its own file URIs).
-- `reasoning` -> `generationConfig.thinkingConfig`: `thinkingLevel` for Gemini 3 models
-  (reasoning_style "level"), `thinkingBudget` tokens for 2.5 (reasoning_style "budget").
+- `reasoning` -> `generationConfig.thinkingConfig`: `thinkingLevel` LOW/MEDIUM/HIGH for Gemini 3+
+  and 4 models (reasoning_style "level"; Gemini 4 refuses budgets, and every level model takes
+  these three), `thinkingBudget` tokens for 2.5 (reasoning_style "budget"). XHIGH and MINIMAL,
+  which only some models take, go through provider_options.
   Parts marked `thought` are reasoning and never enter the answer.
 - `web_search` -> the `googleSearch` tool (the API also accepts the `google_search` spelling);
   `groundingMetadata.groundingChunks[].web {uri, title}` become citations.
@@ -15,7 +17,6 @@ for a plain response.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from ...context import ProviderContext
 
 THINKING_LEVELS = {"low": "LOW", "medium": "MEDIUM", "high": "HIGH"}
-TWO_LEVEL_MODELS = re.compile(r"^gemini-3-pro")  # take only LOW and HIGH
 THINKING_BUDGETS = {"low": 1024, "medium": 8192, "high": 24576}
 SEARCH_TOOL = {"googleSearch": {}}
 POLICY_FINISH = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"}
@@ -43,10 +43,7 @@ def thinking_config(resolved: Resolved, request: TextRequest) -> dict[str, Any] 
         return None
     style = resolved.entry.reasoning_style if resolved.entry else ""
     if style == "level":
-        level = THINKING_LEVELS[request.reasoning]
-        if level == "MEDIUM" and TWO_LEVEL_MODELS.search(resolved.wire_id):
-            level = "HIGH"
-        return {"thinkingLevel": level}
+        return {"thinkingLevel": THINKING_LEVELS[request.reasoning]}
     if style == "budget":
         return {"thinkingBudget": THINKING_BUDGETS[request.reasoning]}
     return None

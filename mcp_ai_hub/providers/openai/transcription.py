@@ -2,7 +2,8 @@
 
 The response format follows what was asked: `diarized_json` (gpt-4o-transcribe-diarize, speaker
 segments) for diarize, `verbose_json` with segment timestamps (whisper-1) for timestamps, plain
-`json` otherwise (whisper-1 always uses `verbose_json`, which also gives language and duration).
+`json` otherwise (whisper-1 always uses `verbose_json`, which also gives language and duration;
+gpt-transcribe's `json` names the languages it heard as `languages: [{code}]`).
 When the model came from a preset or the default and lacks what was asked, the OpenAI model that
 has it is used instead (the result names it); an explicitly named model is refused.
 """
@@ -80,7 +81,8 @@ def _parse(data: Any, model: str, request: TranscriptionRequest) -> Transcriptio
     if request.wants_segments:
         segments = [Segment(s.get("start"), s.get("end"), str(s.get("text", "")).strip(), s.get("speaker"))
                     for s in data.get("segments") or []]
-    language = language_code(data.get("language")) or (
+    detected = [x.get("code") for x in data.get("languages") or [] if isinstance(x, dict)]  # gpt-transcribe
+    language = language_code(data.get("language") or (detected[0] if detected else None)) or (
         language_code(request.language) if request.language else None
     )
     return TranscriptionResult(data["text"].strip(), f"openai/{model}", "openai", language,

@@ -76,6 +76,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "google/nano-banana-pro/edit": Endpoint(**NANO_BANANA, images="images", needs_image=True),
     "openai/gpt-image-1.5/text-to-image": Endpoint(**GPT_IMAGE, edit="openai/gpt-image-1.5/edit"),
     "openai/gpt-image-1.5/edit": Endpoint(**GPT_IMAGE, images="images", needs_image=True),
+    "openai/gpt-image-2/text-to-image": Endpoint(**GPT_IMAGE, edit="openai/gpt-image-2/edit"),
+    "openai/gpt-image-2/edit": Endpoint(**GPT_IMAGE, images="images", needs_image=True),
+    "google/nano-banana-2/text-to-image": Endpoint(**NANO_BANANA, edit="google/nano-banana-2/edit"),
+    "google/nano-banana-2/edit": Endpoint(**NANO_BANANA, images="images", needs_image=True),
+    "bytedance/seedream-v5.0-lite": Endpoint(**SEEDREAM, edit="bytedance/seedream-v5.0-lite/edit"),
+    "bytedance/seedream-v5.0-lite/edit": Endpoint(**SEEDREAM, images="images", needs_image=True),
 }
 SIZES = ("1024*1024", "1536*1024", "1024*1536")  # GPT Image
 RATIOS = ("1:1", "3:2", "2:3", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")  # Nano Banana Pro

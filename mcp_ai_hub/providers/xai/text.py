@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 DIALECT = openai_compat.TextDialect(
     max_tokens_field="max_tokens",
     reasoning_fields=("reasoning_content",),
-    effort={"low": "low", "medium": "high", "high": "high"},  # grok-3-mini takes only low and high
+    effort={"low": "low", "medium": "medium", "high": "high"},  # xai-sdk 1.21: none, low, medium, high, xhigh
     search_tools=({"type": "web_search"}, {"type": "x_search"}),
     system_as_instructions=False,  # xAI's Responses API takes the system prompt as a system input item
 )
