@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from .errors import ProviderUnavailable
 from .media import wav_duration
 
 if TYPE_CHECKING:
@@ -137,3 +138,48 @@ async def fill_duration(media: Media, *, pcm_rate: int | None = None) -> Media:
         else:
             media.duration_seconds = await probe_duration(media.path, media.mime_type)
     return media
+
+
+# the first bytes of each container a speech request can ask for (raw pcm, ulaw and alaw have none)
+MAGIC: dict[str, tuple[bytes, ...]] = {"mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xe3"),
+                                       "wav": (b"RIFF",), "flac": (b"fLaC",), "opus": (b"OggS",),
+                                       "ogg": (b"OggS",), "aac": (b"\xff\xf1", b"\xff\xf9", b"ADIF")}
+NOT_AUDIO = ("application/json", "application/problem+json", "text/")
+
+
+def _looks_like(head: bytes, fmt: str) -> bool:
+    if fmt == "mp3" and len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return True  # any MPEG audio frame sync
+    return head.startswith(MAGIC[fmt])
+
+
+async def checked_audio(chunks: AsyncIterator[bytes], content_type: str, fmt: str,
+                        provider: str) -> AsyncIterator[bytes]:
+    """The chunks of a speech response, refused before anything is saved when the body is not audio
+    of the requested format: a JSON or text Content-Type, or a container whose first bytes do not match
+    (`MAGIC`). The provider's first words go into the error, never a file named .mp3."""
+    ctype = content_type.split(";")[0].strip().lower()
+    head, started = b"", False
+    async for chunk in chunks:
+        if started:
+            yield chunk
+            continue
+        head += chunk
+        if len(head) < 8 and fmt in MAGIC:
+            continue
+        started = True
+        if ctype.startswith(NOT_AUDIO) or (fmt in MAGIC and not _looks_like(head, fmt)):
+            said = head[:200].decode("utf-8", "replace").strip()
+            raise ProviderUnavailable(
+                f"{provider} answered the speech request with {ctype or 'an unknown type'}, not {fmt} audio"
+                + (f" ({said!r})" if ctype.startswith(NOT_AUDIO) else ""),
+                provider=provider, hint="Try again; report it if it persists")
+        yield head
+    if not started and head:  # a body shorter than a header
+        if ctype.startswith(NOT_AUDIO) or (fmt in MAGIC and not _looks_like(head, fmt)):
+            raise ProviderUnavailable(
+                f"{provider} answered the speech request with {len(head)} bytes that are not {fmt} audio",
+                provider=provider,
+                hint="Try again",
+            )
+        yield head

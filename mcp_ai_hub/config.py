@@ -133,6 +133,7 @@ class Settings:
     job_retention_days: float
     listing_ttl_hours: float = 24.0  # how old a cached live listing may get before it is fetched again
     today_override: date | None = None  # AI_HUB_TODAY: the date lifecycles are judged by (tests, what-ifs)
+    allow_private_urls: str = ""  # AI_HUB_ALLOW_PRIVATE_URLS: internal addresses input URLs may reach
     registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
@@ -177,6 +178,7 @@ class Settings:
             job_retention_days=_number(env, "AI_HUB_JOB_RETENTION_DAYS", 7.0, float, 0),
             listing_ttl_hours=_number(env, "AI_HUB_LISTING_TTL", 24.0, float, 0),
             today_override=_date(env, "AI_HUB_TODAY"),
+            allow_private_urls=env.get("AI_HUB_ALLOW_PRIVATE_URLS", "").strip(),
             registry=registry,
         )
 

@@ -36,6 +36,7 @@ from .errors import (
     ProviderUnavailable,
     error_for_status,
 )
+from .url_guard import UrlPolicy
 
 log = logging.getLogger("mcp_ai_hub.http")
 
@@ -121,6 +122,7 @@ class Http:
     def __init__(self, transport: httpx2.AsyncBaseTransport | None = None):
         self._transport = transport
         self._client: httpx2.AsyncClient | None = None
+        self.url_policy = UrlPolicy()  # which internal addresses caller-given URLs may reach (none)
 
     @property
     def client(self) -> httpx2.AsyncClient:

@@ -16,6 +16,7 @@ from .config import Settings
 from .errors import MissingApiKey, UnsupportedCapability
 from .http import Http, ProviderApi, ProviderClient
 from .media import MediaStore
+from .url_guard import UrlPolicy
 
 if TYPE_CHECKING:
     from .capabilities.image import ImageGenerator
@@ -44,6 +45,7 @@ class Hub:
         self.settings = settings
         self.catalog = catalog
         self.http = http or Http()
+        self.http.url_policy = UrlPolicy.parse(settings.allow_private_urls)
         self.live_models: dict[str, list[LiveModel]] = {}  # merged by list_models(refresh=true)
         self.media = MediaStore(settings)
         self._jobs: JobManager | None = None

@@ -18,6 +18,7 @@ import httpx2
 
 from .errors import FileNotAllowed, InvalidArgument, OutputTooLarge
 from .media import MIME_BY_EXTENSION, sniff_mime
+from .url_guard import open_url
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -67,7 +68,7 @@ class InputFile:
         assert http is not None, "reading a URL input needs the HTTP client"
         chunks, size = [], 0
         try:
-            async with http.client.stream("GET", self.url, timeout=FETCH_TIMEOUT) as response:
+            async with open_url(http.client, http.url_policy, self.url, FETCH_TIMEOUT) as response:
                 if response.status_code >= 400:
                     raise InvalidArgument(f"could not fetch {self.url}: HTTP {response.status_code}",
                                           hint="Check the URL, or pass a local file")

@@ -25,6 +25,7 @@ from .errors import InvalidArgument
 from .inputs import FETCH_TIMEOUT, InputFile
 from .media import EXTENSIONS, sniff_mime
 from .multipart import FilePart, MultipartBody
+from .url_guard import open_url
 
 if TYPE_CHECKING:
     from .http import Http
@@ -122,7 +123,7 @@ async def local_copy(item: InputFile, http: Http, max_bytes: int, label: str) ->
         path = tmpdir / (Path(item.name).name or "input")
         head, size, ctype = b"", 0, ""
         try:
-            async with http.client.stream("GET", item.url, timeout=FETCH_TIMEOUT) as response:
+            async with open_url(http.client, http.url_policy, item.url, FETCH_TIMEOUT) as response:
                 if response.status_code >= 400:
                     raise InvalidArgument(f"could not fetch {item.url}: HTTP {response.status_code}",
                                           hint="Check the URL, or pass a local file")

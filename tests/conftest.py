@@ -83,9 +83,15 @@ def hub_env(fakes: FakeCloud, workdir: Path) -> Callable[..., dict[str, str]]:
     def make(*providers: str, **extra: str) -> dict[str, str]:
         env = fakes.env(*providers) if providers else {k: v for k, v in fakes.env().items() if "KEY" not in k}
         # no background listing fetch: it would add requests to the fakes' logs (tests/test_lifecycle.py
-        # turns it on where it is under test)
+        # turns it on where it is under test); input URLs may reach the fakes, which are all on loopback
+        # (tests/test_url_guard.py runs without this)
         env.update(
-            {"AI_HUB_STATE_DIR": str(workdir / "state"), "HOME": str(workdir), "AI_HUB_LISTING_TTL": "0"}
+            {
+                "AI_HUB_STATE_DIR": str(workdir / "state"),
+                "HOME": str(workdir),
+                "AI_HUB_LISTING_TTL": "0",
+                "AI_HUB_ALLOW_PRIVATE_URLS": "1",
+            }
         )
         env.update(extra)
         return env

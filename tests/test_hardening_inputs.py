@@ -85,3 +85,42 @@ async def test_a_nul_byte_in_every_file_taking_tool_is_invalid_argument(connect,
                 tool,
                 result.content,
             )
+
+
+@pytest.mark.parametrize(("tool", "args", "said"), [
+    ("generate_image", {"prompt": "x", "n": "abc"}, "n: Input should be a valid integer"),
+    ("synthesize_speech", {"text": "hi", "speed": "fast"}, "speed: Input should be a valid number"),
+    ("transcribe_audio", {}, "audio is required"),
+    ("generate_video", {"prompt": 5}, "prompt: Input should be a valid string"),
+    ("get_job", {}, "job_id is required"),
+    ("list_models", {"refresh": "maybe"}, "refresh: Input should be a valid boolean"),
+])
+async def test_arguments_the_schema_refuses_are_invalid_argument_naming_the_parameter(
+    connect, hub_env, fakes, tool, args, said
+):
+    async with connect(hub_env("openai")) as client:
+        result = await client.call_tool(tool, args)
+    text = result.content[0].text
+    assert result.is_error and text.startswith(f"[invalid_argument] {tool}: {said}"), text
+    assert "(parameter " in text and "Error executing tool" not in text
+    assert fakes["openai"].requests == []
+
+
+@pytest.mark.parametrize(("tool", "args"), [
+    ("generate_text", {"prompt": "x", "model": "openai/gpt-6-luna"}),
+    ("generate_image", {"prompt": "x", "model": "openai/gpt-image-2"}),
+    ("synthesize_speech", {"text": "x", "model": "openai/gpt-4o-mini-tts"}),
+    ("transcribe_audio", {"audio": "a.wav", "model": "openai/gpt-transcribe"}),
+    ("generate_video", {"prompt": "x", "model": "fal/kling/v4"}),
+])
+@pytest.mark.parametrize("key", ["model", "model_id"])
+async def test_provider_options_cannot_swap_the_model_that_is_checked_and_costed(
+    connect, hub_env, fakes, workdir, tool, args, key
+):
+    (workdir / "a.wav").write_bytes(samples.wav(0.1))
+    async with connect(hub_env("openai", "fal")) as client:
+        result = await client.call_tool(tool, {**args, "provider_options": {key: "something-cheaper"}})
+    text = result.content[0].text
+    assert result.is_error, text
+    assert text.startswith(f"[invalid_argument] provider_options cannot set '{key}'"), text
+    assert fakes["openai"].requests == [] and fakes["fal"].requests == []

@@ -30,6 +30,25 @@ class LiveModel:
     shutdown_on: date | None = None
 
 
+# fields `provider_options` may not set: the model is chosen by `model` (so that what is sent is what
+# is resolved, checked and costed), never overridden by the escape hatch
+RESERVED_OPTIONS = ("model", "model_id")
+
+
+def caller_options(options: object) -> dict[str, Any]:
+    """The caller's `provider_options` as a new dict, refused when it is not an object or names the
+    model (`RESERVED_OPTIONS`)."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise InvalidArgument("provider_options must be an object (parameter provider_options)")
+    for key in RESERVED_OPTIONS:
+        if key in options:
+            raise InvalidArgument(f"provider_options cannot set {key!r} (parameter provider_options.{key})",
+                                  hint="Choose the model with the model parameter; see list_models")
+    return dict(options)
+
+
 def merge_options(body: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """A request body with the caller's `provider_options` on top (the escape hatch, so they win):
     objects merged key by key, null removes a field the hub would send, anything else replaces."""

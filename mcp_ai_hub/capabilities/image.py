@@ -75,7 +75,7 @@ import httpx2
 
 from ..errors import InvalidArgument
 from ..inputs import InputFile, resolve_input
-from . import not_taken
+from . import caller_options, not_taken
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, Resolved
@@ -230,7 +230,7 @@ def build_request(
         negative_prompt=negative_prompt.strip(),
         output_format=fmt,
         wait_seconds=wait_seconds,
-        provider_options=dict(provider_options or {}),
+        provider_options=caller_options(provider_options),
     )
     if input_images and resolved.entry is not None and not resolved.has_feature("edit"):
         editors = [m for m in catalog.suggest_for("image", resolved.provider, settings.today)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import InvalidArgument, UnsupportedCapability
 from ..inputs import InputFile, resolve_input
 from ..shapes import CitationOut, GenerateTextOut, UsageOut
+from . import caller_options
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, ModelEntry, Resolved
@@ -208,7 +209,7 @@ def build_request(
     reasoning = (reasoning or "off").strip().lower()
     if reasoning not in REASONING_LEVELS:
         raise InvalidArgument(f"reasoning {reasoning!r} is not one of {', '.join(REASONING_LEVELS)}")
-    options = dict(provider_options or {})
+    options = caller_options(provider_options)
     stream = options.pop("stream", True)
     if not isinstance(stream, bool):
         raise InvalidArgument("provider_options.stream must be true or false")

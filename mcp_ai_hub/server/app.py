@@ -8,11 +8,15 @@ from contextlib import asynccontextmanager
 
 import anyio
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus
+from mcp.types import CallToolResult, TextContent
+from pydantic import ValidationError
 
 from .. import __version__, listing
 from ..catalog import Catalog
 from ..config import Settings
+from ..errors import InvalidArgument
 from ..hub import Hub
 from ..jobs.manager import JobManager
 from ..jobs.sqlite_store import SqliteJobStore
@@ -37,6 +41,32 @@ generate_video, on {providers}.
 # each module has `register(mcp, hub)`; later issues add theirs here
 TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools, jobs_tools, video_tools]
 
+
+
+def argument_problems(exc: ValidationError) -> str:
+    """What was wrong with each argument, by parameter name (never the rejected values)."""
+    problems = []
+    for err in exc.errors():
+        name = ".".join(str(part) for part in err["loc"]) or "arguments"
+        problems.append(f"{name} is required" if err["type"] == "missing" else f"{name}: {err['msg']}")
+    return "; ".join(problems)
+
+
+class HubServer(MCPServer):
+    """The SDK's server, with argument-validation failures answered as the hub's `[invalid_argument]`
+    naming each parameter and what it takes (instead of the SDK's `Error executing tool ...`)."""
+
+    async def call_tool(self, name, arguments, context=None):  # type: ignore[override]
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
+                raise
+            params = sorted({str(e["loc"][0]) for e in exc.__cause__.errors() if e["loc"]})
+            err = InvalidArgument(f"{name}: {argument_problems(exc.__cause__)}"
+                                  + (f" (parameter {', '.join(params)})" if params else ""),
+                                  hint="Check the arguments against the tool's input schema (tools/list)")
+            return CallToolResult(content=[TextContent(type="text", text=err.render())], is_error=True)
 
 def build_server(
     settings: Settings | None = None, catalog: Catalog | None = None, registry: Registry | None = None
@@ -66,7 +96,7 @@ def build_server(
         finally:
             await hub.aclose()
 
-    mcp = MCPServer(
+    mcp = HubServer(
         "mcp-ai-hub", title="AI Hub", version=__version__, lifespan=lifespan,
         instructions=INSTRUCTIONS.replace("{providers}", settings.registry.display_list()),
         website_url="https://github.com/mcp-ai-hub/mcp-ai-hub", subscriptions=bus,

@@ -19,6 +19,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from ..audio import fill_duration, probe_duration
+from ..capabilities import caller_options
 from ..capabilities.speech import SpeechJob, SpeechRequest, SpeechResult, check_request, turns_from
 from ..capabilities.transcription import TranscriptionJob, TranscriptionRequest
 from ..errors import InvalidArgument, ProviderUnavailable
@@ -195,7 +196,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         request = SpeechRequest(
             text=text, model=resolved, voice=voice.strip(), format=format.strip().lower(), speed=speed,
             instructions=instructions, turns=turns_from([t.model_dump() for t in speakers]),
-            language=language.strip(), provider_options=dict(provider_options),
+            language=language.strip(), provider_options=caller_options(provider_options),
         )
         check_request(request, hub.catalog)
         hub.key(resolved.provider)
@@ -280,7 +281,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             prompt=prompt.strip(),
             timestamps=timestamps,
             diarize=diarize,
-            provider_options=dict(provider_options),
+            provider_options=caller_options(provider_options),
             progress=progress.step,
         )
         result = await module.transcribe(hub, request)

@@ -9,6 +9,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult
 from pydantic import Field
 
+from ..capabilities import caller_options
 from ..capabilities.video import VideoRequest
 from ..errors import InvalidArgument
 from ..hub import Hub
@@ -92,7 +93,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
             negative_prompt=negative_prompt.strip(),
             seed=None if seed < 0 else seed,
             audio=audio,
-            provider_options=dict(provider_options or {}),
+            provider_options=caller_options(provider_options),
         )
         spec = await module.prepare(hub, resolved, request)
         if note := hub.catalog.deprecation_note(resolved, "video", hub.settings.today):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...audio import fill_duration, save_pcm_as_wav
+from ...audio import checked_audio, fill_duration, save_pcm_as_wav
 from ...capabilities.speech import SpeechRequest, SpeechResult, assign_voices
 from ...errors import InvalidArgument
 from . import voices
@@ -120,11 +120,14 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
     async with hub.client("elevenlabs").stream("POST", url, retry="generate", params=query, json=body,
                                                timeout=SPEECH_TIMEOUT) as response:
         counted = response.headers.get("x-character-count", "")
+        ctype = response.headers.get("content-type", "")
+        # wav is raw pcm on the wire, wrapped here
+        chunks = checked_audio(response.aiter_bytes(), ctype, "pcm" if fmt == "wav" else fmt, "elevenlabs")
         if fmt == "wav":
-            media = await save_pcm_as_wav(hub.media, response.aiter_bytes(), "elevenlabs", rate=rate)
+            media = await save_pcm_as_wav(hub.media, chunks, "elevenlabs", rate=rate)
         else:
-            mime = CODEC_MIME.get(codec) or response.headers.get("content-type", "").split(";")[0]
-            media = await hub.media.save_stream(response.aiter_bytes(), "elevenlabs", mime_hint=mime)
+            mime = CODEC_MIME.get(codec) or ctype.split(";")[0]
+            media = await hub.media.save_stream(chunks, "elevenlabs", mime_hint=mime)
     if codec in ("ulaw", "alaw") and rate:  # one byte per sample
         media.duration_seconds = round(media.bytes / rate, 3)
     await fill_duration(media, pcm_rate=rate if codec == "pcm" else None)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...audio import fill_duration
+from ...audio import checked_audio, fill_duration
 from ...capabilities.speech import SpeechRequest, SpeechResult
 from ...errors import InvalidArgument
 
@@ -66,7 +66,10 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
     async with hub.client("openai").stream("POST", "/audio/speech", retry="generate", json=body,
                                            headers={"accept": "application/octet-stream"},
                                            timeout=SPEECH_TIMEOUT) as response:
-        media = await hub.media.save_stream(response.aiter_bytes(), "openai", mime_hint=FORMAT_MIME[fmt])
+        body_chunks = checked_audio(
+            response.aiter_bytes(), response.headers.get("content-type", ""), fmt, "openai"
+        )
+        media = await hub.media.save_stream(body_chunks, "openai", mime_hint=FORMAT_MIME[fmt])
     await fill_duration(media, pcm_rate=PCM_RATE)
     label = voice["id"] if isinstance(voice, dict) else voice
     return SpeechResult(media, model, "openai", request.characters, label, fmt)

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...audio import fill_duration
+from ...audio import checked_audio, fill_duration
 from ...capabilities.speech import SpeechRequest, SpeechResult
-from ...errors import InvalidArgument, ProviderUnavailable
+from ...errors import InvalidArgument
 
 if TYPE_CHECKING:
     from ...context import ProviderContext
@@ -98,11 +98,9 @@ async def synthesize(hub: ProviderContext, request: SpeechRequest) -> SpeechResu
     async with hub.client("xai").stream("POST", "/tts", retry="generate", json=body,
                                         timeout=SPEECH_TIMEOUT) as response:
         ctype = response.headers.get("content-type", "").split(";")[0].strip()
-        if ctype == "application/json":
-            raise ProviderUnavailable("xai answered the speech request with JSON instead of audio",
-                                      provider="xai", hint="Try again; report it if it persists")
         mime = CODEC_MIME.get(codec) or ctype or FORMATS[fmt][1]
-        media = await hub.media.save_stream(response.aiter_bytes(), "xai", mime_hint=mime)
+        chunks = checked_audio(response.aiter_bytes(), ctype, fmt, "xai")
+        media = await hub.media.save_stream(chunks, "xai", mime_hint=mime)
     if codec in ("mulaw", "ulaw", "alaw"):  # one byte per sample
         media.duration_seconds = round(media.bytes / rate, 3)
     await fill_duration(media, pcm_rate=rate if codec == "pcm" else None)
