@@ -21,7 +21,7 @@ from .gemini import gemini_error
 
 
 class ImageModel(Convertor):
-    regex = r"[^/:]*image[^/:]*"
+    regex = r"[^/:]*(?:image|nano-banana)[^/:]*"
 
     def convert(self, value: str) -> str:
         return value
@@ -99,7 +99,7 @@ async def generate_content(request: Request) -> Response:
             400, "INVALID_ARGUMENT", "Model only supports text and image as response modalities."
         )
     image_config = config.get("imageConfig") or {}
-    if "imageSize" in image_config and not model.startswith("gemini-3"):
+    if "imageSize" in image_config and not model.startswith(("gemini-3-pro-image", "gemini-nano-banana")):
         return gemini_error(400, "INVALID_ARGUMENT", "Image size is not supported for this model.")
     envelope = {"usageMetadata": USAGE, "modelVersion": model, "responseId": "fake-response-1"}
     if "forbidden" in prompt:
