@@ -134,6 +134,7 @@ class Settings:
     listing_ttl_hours: float = 24.0  # how old a cached live listing may get before it is fetched again
     today_override: date | None = None  # AI_HUB_TODAY: the date lifecycles are judged by (tests, what-ifs)
     allow_private_urls: str = ""  # AI_HUB_ALLOW_PRIVATE_URLS: internal addresses input URLs may reach
+    read_timeout: float = 0.0  # AI_HUB_READ_TIMEOUT: seconds a provider may stay silent (0: per request kind)
     registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
@@ -179,6 +180,7 @@ class Settings:
             listing_ttl_hours=_number(env, "AI_HUB_LISTING_TTL", 24.0, float, 0),
             today_override=_date(env, "AI_HUB_TODAY"),
             allow_private_urls=env.get("AI_HUB_ALLOW_PRIVATE_URLS", "").strip(),
+            read_timeout=_number(env, "AI_HUB_READ_TIMEOUT", 0.0, float, 0),
             registry=registry,
         )
 

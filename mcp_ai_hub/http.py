@@ -123,6 +123,7 @@ class Http:
         self._transport = transport
         self._client: httpx2.AsyncClient | None = None
         self.url_policy = UrlPolicy()  # which internal addresses caller-given URLs may reach (none)
+        self.read_timeout = 0.0  # when set, caps every request's read timeout (AI_HUB_READ_TIMEOUT)
 
     @property
     def client(self) -> httpx2.AsyncClient:
@@ -141,6 +142,15 @@ class Http:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    def _capped(self, timeout: httpx2.Timeout | float) -> httpx2.Timeout | float:
+        """`timeout` with its read part no longer than `read_timeout` (when that is set)."""
+        if not self.read_timeout:
+            return timeout
+        if not isinstance(timeout, httpx2.Timeout):
+            return min(float(timeout), self.read_timeout)
+        read = min(timeout.read, self.read_timeout) if timeout.read is not None else self.read_timeout
+        return httpx2.Timeout(connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool)
 
     async def request(
         self, api: ProviderApi, key: str, method: str, url: str, *, retry: RetryPolicy = "idempotent",
@@ -167,12 +177,13 @@ class Http:
         """Open a streamed response whose status is below 400 (body not read), or raise a HubError.
         With `follow_redirects=False` a 3xx is returned as is (to follow it without the key)."""
         all_headers = {**(api.auth(key) if key else {}), **(headers or {})}
+        timeout = self._capped(timeout or DEFAULT_TIMEOUT)
         attempt = 0
         while True:
             attempt += 1
             try:
                 request = self.client.build_request(
-                    method, url, headers=all_headers, timeout=timeout or DEFAULT_TIMEOUT, **kwargs
+                    method, url, headers=all_headers, timeout=timeout, **kwargs
                 )
                 response = await self.client.send(request, stream=True, follow_redirects=follow_redirects)
             except httpx2.ConnectError as exc:  # never reached the provider: safe to retry

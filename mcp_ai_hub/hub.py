@@ -46,6 +46,7 @@ class Hub:
         self.catalog = catalog
         self.http = http or Http()
         self.http.url_policy = UrlPolicy.parse(settings.allow_private_urls)
+        self.http.read_timeout = settings.read_timeout
         self.live_models: dict[str, list[LiveModel]] = {}  # merged by list_models(refresh=true)
         self.media = MediaStore(settings)
         self._jobs: JobManager | None = None

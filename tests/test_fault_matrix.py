@@ -3,10 +3,10 @@ succeeding after a retry) in bounded time, the next call working, and the key no
 
 Faults: 429 with retry-after then success; persistent 500; 503 (Anthropic's 529); a rejected key
 (401, or the 400 Gemini and xAI answer); a connection dropped mid-body; malformed JSON with 200;
-and, where the provider streams, an SSE stream cut off mid-event. Asynchronous providers are hit on
-their billed submit, which is never retried except on 429. The 500/503 faults carry `retry-after: 0`
-so the bounded retries run at once (the backoff itself is tested in tests/test_http.py); read
-timeouts are covered there and in the job tests, as waiting one out here would take a minute a cell.
+where the provider streams, an SSE stream cut off mid-event; and a provider that stops answering
+(read timeout, with AI_HUB_READ_TIMEOUT shortened). Asynchronous providers are hit on their billed
+submit, which is never retried except on 429. The 500/503 faults carry `retry-after: 0` so the
+bounded retries run at once (the backoff itself is tested in tests/test_http.py).
 """
 
 from __future__ import annotations
@@ -302,4 +302,30 @@ async def test_every_fault_ends_with_its_code_and_the_next_call_works(
             if code != "provider_auth" or wrong in whole or wrong[3:12] in whole:
                 failures.append(f"{cell.capability}/bad-key: got {code!r} (want 'provider_auth')")
     print(f"{provider}: {count} fault cells")
+    assert not failures, "\n".join(failures)
+
+
+async def test_a_provider_that_stops_answering_times_out_in_bounded_time(connect, hub_env, fakes, workdir):
+    """The read-timeout column of the matrix, every cell at once (one provider's cells in turn):
+    AI_HUB_READ_TIMEOUT caps how long a silent provider is waited for."""
+    (workdir / "a.wav").write_bytes(samples.wav(0.2))
+    env = hub_env(*{c.provider for c in CELLS}, AI_HUB_READ_TIMEOUT="0.3", AI_HUB_POLL_INTERVAL="0.02")
+    failures: list[str] = []
+    async with connect(env) as client:
+
+        async def provider_cells(provider: str) -> None:
+            fake = fakes[provider]
+            for cell in (c for c in CELLS if c.provider == provider):
+                fake.faults.clear()
+                fake.inject(cell.path, delay=0.6, times=1)
+                started = anyio.current_time()
+                code, whole = await one_call(client, cell)
+                took = anyio.current_time() - started
+                if code != "provider_timeout" or took > 0.55 or fake.key in whole:
+                    failures.append(f"{provider} {cell.capability}: got {code!r} in {took:.2f} s")
+
+        async with anyio.create_task_group() as tg:
+            for provider in sorted({c.provider for c in CELLS}):
+                tg.start_soon(provider_cells, provider)
+    print(f"{len(CELLS)} read-timeout cells")
     assert not failures, "\n".join(failures)
