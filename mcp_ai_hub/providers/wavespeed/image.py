@@ -67,21 +67,26 @@ class Endpoint:
 SEEDREAM: dict[str, Any] = {"pixels": 2048 * 2048}
 NANO_BANANA: dict[str, Any] = {"size": "aspect_ratio", "formats": ("png", "jpeg")}
 GPT_IMAGE: dict[str, Any] = {"size": "sizes", "qualities": ("low", "medium", "high")}
+
+
+def _with_edit(generate: str, edit: str, shape: dict[str, Any]) -> dict[str, Endpoint]:
+    """A model's generation endpoint and the `.../edit` endpoint taking its input images (`images`)."""
+    return {
+        generate: Endpoint(**shape, edit=edit),
+        edit: Endpoint(**shape, images="images", needs_image=True),
+    }
+
+
 ENDPOINTS: dict[str, Endpoint] = {
-    "wavespeed-ai/flux-dev": Endpoint(sides=(512, 1536), max_n=4, seed=True, formats=("jpeg", "png"),
-                                      images="image"),
-    "bytedance/seedream-v4.5": Endpoint(**SEEDREAM, edit="bytedance/seedream-v4.5/edit"),
-    "bytedance/seedream-v4.5/edit": Endpoint(**SEEDREAM, images="images", needs_image=True),
-    "google/nano-banana-pro/text-to-image": Endpoint(**NANO_BANANA, edit="google/nano-banana-pro/edit"),
-    "google/nano-banana-pro/edit": Endpoint(**NANO_BANANA, images="images", needs_image=True),
-    "openai/gpt-image-1.5/text-to-image": Endpoint(**GPT_IMAGE, edit="openai/gpt-image-1.5/edit"),
-    "openai/gpt-image-1.5/edit": Endpoint(**GPT_IMAGE, images="images", needs_image=True),
-    "openai/gpt-image-2/text-to-image": Endpoint(**GPT_IMAGE, edit="openai/gpt-image-2/edit"),
-    "openai/gpt-image-2/edit": Endpoint(**GPT_IMAGE, images="images", needs_image=True),
-    "google/nano-banana-2/text-to-image": Endpoint(**NANO_BANANA, edit="google/nano-banana-2/edit"),
-    "google/nano-banana-2/edit": Endpoint(**NANO_BANANA, images="images", needs_image=True),
-    "bytedance/seedream-v5.0-lite": Endpoint(**SEEDREAM, edit="bytedance/seedream-v5.0-lite/edit"),
-    "bytedance/seedream-v5.0-lite/edit": Endpoint(**SEEDREAM, images="images", needs_image=True),
+    "wavespeed-ai/flux-dev": Endpoint(
+        sides=(512, 1536), max_n=4, seed=True, formats=("jpeg", "png"), images="image"
+    ),
+    **_with_edit("bytedance/seedream-v4.5", "bytedance/seedream-v4.5/edit", SEEDREAM),
+    **_with_edit("bytedance/seedream-v5.0-lite", "bytedance/seedream-v5.0-lite/edit", SEEDREAM),
+    **_with_edit("google/nano-banana-pro/text-to-image", "google/nano-banana-pro/edit", NANO_BANANA),
+    **_with_edit("google/nano-banana-2/text-to-image", "google/nano-banana-2/edit", NANO_BANANA),
+    **_with_edit("openai/gpt-image-1.5/text-to-image", "openai/gpt-image-1.5/edit", GPT_IMAGE),
+    **_with_edit("openai/gpt-image-2/text-to-image", "openai/gpt-image-2/edit", GPT_IMAGE),
 }
 SIZES = ("1024*1024", "1536*1024", "1024*1536")  # GPT Image
 RATIOS = ("1:1", "3:2", "2:3", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")  # Nano Banana Pro
@@ -98,8 +103,12 @@ def free_size(request: ImageRequest, spec: Endpoint, endpoint: str) -> str | Non
         width, height = request.size
         if spec.sides and not all(spec.sides[0] <= side <= spec.sides[1] for side in request.size):
             low, high = spec.sides
-            raise refuse(request, "size", hint="Pick a size within that range",
-                         why=f"{endpoint} makes sides of {low} to {high} px, not {width}x{height}")
+            raise refuse(
+                request,
+                "size",
+                hint="Pick a size within that range",
+                why=f"{endpoint} makes sides of {low} to {high} px, not {width}x{height}",
+            )
         return star(width, height)
     if request.aspect_ratio is None:
         return None
@@ -108,10 +117,15 @@ def free_size(request: ImageRequest, spec: Endpoint, endpoint: str) -> str | Non
         scale = spec.sides[1] / max(width, height)
         width, height = (max(16, round(width * scale / 16) * 16), max(16, round(height * scale / 16) * 16))
     if spec.sides and min(width, height) < spec.sides[0]:
-        raise refuse(request, "aspect_ratio", why=f"{endpoint} cannot make a shape as long as "
-                                                  f"{request.aspect_ratio[0]}:{request.aspect_ratio[1]}")
-    request.notes.append(f"aspect_ratio {request.aspect_ratio[0]}:{request.aspect_ratio[1]} sent as size "
-                         f"{star(width, height)}")
+        raise refuse(
+            request,
+            "aspect_ratio",
+            why=f"{endpoint} cannot make a shape as long as "
+            f"{request.aspect_ratio[0]}:{request.aspect_ratio[1]}",
+        )
+    request.notes.append(
+        f"aspect_ratio {request.aspect_ratio[0]}:{request.aspect_ratio[1]} sent as size {star(width, height)}"
+    )
     return star(width, height)
 
 
@@ -119,8 +133,12 @@ def listed_size(request: ImageRequest, endpoint: str) -> str | None:
     """GPT Image's three sizes: the one asked, or the closest shape to the aspect ratio."""
     if request.size:
         if star(*request.size) not in SIZES:
-            raise refuse(request, "size", hint="Use one of those sizes, or aspect_ratio to pick the closest",
-                         why=f"{endpoint} makes only 1024x1024, 1536x1024 or 1024x1536 images")
+            raise refuse(
+                request,
+                "size",
+                hint="Use one of those sizes, or aspect_ratio to pick the closest",
+                why=f"{endpoint} makes only 1024x1024, 1536x1024 or 1024x1536 images",
+            )
         return star(*request.size)
     if request.aspect_ratio is None:
         return None
@@ -155,8 +173,12 @@ def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[s
         size = listed_size(request, endpoint) if spec.size == "sizes" else free_size(request, spec, endpoint)
         if size:
             body["size"] = size
-    if count_field(request, endpoint, spec.max_n,
-                   hint="Ask for n=1 (call again for more), or pick wavespeed-ai/flux-dev (up to 4)"):
+    if count_field(
+        request,
+        endpoint,
+        spec.max_n,
+        hint="Ask for n=1 (call again for more), or pick wavespeed-ai/flux-dev (up to 4)",
+    ):
         body["num_images"] = request.n
     if request.seed is not None:
         if not spec.seed:
@@ -164,8 +186,12 @@ def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[s
         body["seed"] = request.seed
     if request.quality and request.quality != "auto":
         if request.quality not in spec.qualities:
-            raise refuse(request, "quality", why=f"{endpoint} takes no quality {request.quality!r}",
-                         hint=f"Use one of {', '.join(spec.qualities)}" if spec.qualities else "")
+            raise refuse(
+                request,
+                "quality",
+                why=f"{endpoint} takes no quality {request.quality!r}",
+                hint=f"Use one of {', '.join(spec.qualities)}" if spec.qualities else "",
+            )
         body["quality"] = request.quality
     if request.output_format:
         if request.output_format not in spec.formats:
@@ -173,11 +199,19 @@ def known_fields(request: ImageRequest, endpoint: str, spec: Endpoint) -> dict[s
             raise refuse(request, "output_format", why=f"{endpoint} {which}, not {request.output_format}")
         body["output_format"] = request.output_format
     if spec.images == "image" and (count := len(request.input_images)) > 1:
-        raise refuse(request, "input_images", why=f"{endpoint} takes one input image, not {count}",
-                     hint="Pass one image, or use bytedance/seedream-4.5 (several input images)")
+        raise refuse(
+            request,
+            "input_images",
+            why=f"{endpoint} takes one input image, not {count}",
+            hint="Pass one image, or use bytedance/seedream-4.5 (several input images)",
+        )
     if spec.needs_image and not request.input_images:
-        raise refuse(request, "input_images", why=f"{endpoint} edits input images; input_images is required",
-                     hint="Pass the image(s) to edit, or pick a text-to-image model")
+        raise refuse(
+            request,
+            "input_images",
+            why=f"{endpoint} edits input images; input_images is required",
+            hint="Pass the image(s) to edit, or pick a text-to-image model",
+        )
     return body
 
 
@@ -186,8 +220,9 @@ def any_fields(request: ImageRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"prompt": request.prompt}
     if size := free_size(request, Endpoint(), request.model):
         body["size"] = size
-    return unknown_model_fields(request, body, "WaveSpeed", "size, num_images, seed, output_format, "
-                                "negative_prompt, quality, images")
+    return unknown_model_fields(
+        request, body, "WaveSpeed", "size, num_images, seed, output_format, negative_prompt, quality, images"
+    )
 
 
 async def generate(hub: ProviderContext, request: ImageRequest) -> ImageJob:
