@@ -431,3 +431,33 @@ async def test_a_poll_that_sees_a_cancelled_request_end_records_it_cancelled(hub
             scripted.cancelled = True
     ended = await hub.jobs.get(job.job_id)
     assert ended.status == "cancelled" and ended.error is None, (ended.status, ended.message)
+
+
+def test_the_shortest_poll_interval_grows_with_the_jobs_age_up_to_the_ceiling():
+    from mcp_ai_hub.jobs.polling import AGING, aged_floor
+
+    floors = [aged_floor(2.0, 15.0, age) for age in (0, AGING / 2, AGING, 3 * AGING, 100 * AGING)]
+    assert floors == [2.0, 3.0, 4.0, 8.0, 15.0]
+    assert aged_floor(2.0, 15.0, -5) == 2.0  # a clock step back never polls faster than the base
+
+
+async def test_a_long_job_reporting_news_at_every_poll_is_polled_less_often_as_it_ages(
+    hubs, fakes, monkeypatch
+):
+    from mcp_ai_hub.jobs import polling
+
+    monkeypatch.setattr(polling, "AGING", 0.25)  # a minute of age in a quarter second
+    fakes["fal"].state["steps"] = ("running",) * 500  # "Generating: n%" changes at every poll
+    hub = await hubs("fal", AI_HUB_POLL_INTERVAL="0.05")  # base 0.05 s, ceiling 0.2 s
+    job = await hub.jobs.start("image", "fal", "fal-ai/flux/dev", fal_spec())
+    statuses = lambda: len(fakes["fal"].calls("/status$", "GET"))
+    start = statuses()
+    await anyio.sleep(0.5)
+    young = (statuses() - start) / 0.5
+    await anyio.sleep(1.0)
+    middle = statuses()
+    await anyio.sleep(1.0)
+    old = (statuses() - middle) / 1.0
+    await hub.jobs.cancel(job.job_id)
+    # news resets the interval to the aged floor, not to the base: 0.05-0.15 s young, 0.2 s old
+    assert old <= 6 and old < young / 1.3, (young, old)

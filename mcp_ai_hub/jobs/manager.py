@@ -33,71 +33,25 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 
-from ..errors import (
-    HubError,
-    InvalidArgument,
-    JobNotFound,
-    ProviderRateLimited,
-    ProviderTimeout,
-    ProviderUnavailable,
-    StorageError,
-    redact_data,
-)
-from .backend import JobBackend, JobSpec, OutputRef, PollResult, compact_json, load_backend, summarize_input
-from .outputs import save_output
+from ..errors import HubError, InvalidArgument, StorageError
+from .backend import JobSpec, load_backend, summarize_input
+from .polling import JobPolling
 from .states import ACTIVE, STATUSES
-from .store import Job, JobStore, owner_id, owner_is_dead
-
-if TYPE_CHECKING:
-    from ..context import ProviderContext
+from .store import Job, owner_is_dead
 
 log = logging.getLogger("mcp_ai_hub.jobs")
 
-Listener = Callable[[str], Awaitable[None]]
-TRANSIENT = (ProviderUnavailable, ProviderTimeout, ProviderRateLimited)
-MAX_TRANSIENT_FAILURES = 40  # consecutive; with the backoff ceiling that is many minutes of outage
-MAX_OTHER_FAILURES = 3
-MAX_DOWNLOAD_ATTEMPTS = 4
 PURGE_EVERY = 3600.0
 HEARTBEAT = 5.0  # seconds between progress updates while waiting, even without news
 
 
-def _float_env(hub: ProviderContext, name: str, default: float) -> float:
-    try:
-        value = float(hub.settings.env.get(name, "") or default)
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
-class JobManager:
+class JobManager(JobPolling):
     """Starts, polls, waits on and cancels jobs; one per server process, built by the server's
     composition root over the provider context (keys, HTTP, media) and a store."""
-
-    def __init__(self, hub: ProviderContext, store: JobStore):
-        self.hub = hub
-        self.store = store
-        self.owner = owner_id()
-        self.poll_override = _float_env(hub, "AI_HUB_POLL_INTERVAL", 0.0) or None
-        self.lease_seconds = _float_env(hub, "AI_HUB_JOB_LEASE_SECONDS", 30.0)
-        self.retention_seconds = hub.settings.job_retention_days * 86400
-        self.scan_every = min(2.0, max(0.05, self.poll_override or 2.0))
-        self.reread_every = min(1.0, max(0.05, self.poll_override or 1.0))
-        self._listeners: list[Listener] = []
-        self._changed: dict[str, anyio.Event] = {}
-        self._wake: dict[str, anyio.Event] = {}
-        self._pollers: set[str] = set()
-        self._submitting: set[str] = set()
-        self._seen: dict[str, float] = {}
-        self._watch_mark = time.time()
-        self._last_purge = 0.0
-        self._tg: anyio.abc.TaskGroup | None = None
-        self._users = 0
-        self._stack: AsyncExitStack | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -126,10 +80,6 @@ class JobManager:
                     except StorageError as exc:  # e.g. the state directory went away: nothing to hand over
                         log.warning("could not release job leases at shutdown: %s", exc.render())
                     self._pollers.clear()
-
-    def add_listener(self, listener: Listener) -> None:
-        """Call `listener(job_id)` after every status change of any job (from any process)."""
-        self._listeners.append(listener)
 
     # --- the public operations ----------------------------------------------------------------------
 
@@ -190,18 +140,6 @@ class JobManager:
             # inside the shield: the caller, even one cancelled meanwhile, gets the job to cancel
             return await self.get(job.job_id)
         raise AssertionError("unreachable: the shielded submit returns or raises")
-
-    async def get(self, job_id: str) -> Job:
-        """The job as stored now, or JobNotFound."""
-        job = await self.store.get(job_id) if job_id.startswith("job_") else None
-        if job is None:
-            days = self.hub.settings.job_retention_days
-            raise JobNotFound(
-                f"no job {job_id!r}",
-                hint=f"Job ids come from the tool that started the job; finished "
-                f"jobs are kept {days:g} days. See list_jobs",
-            )
-        return job
 
     async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
         """Jobs newest first, optionally of one status and kind."""
@@ -283,294 +221,6 @@ class JobManager:
                 and not owner_is_dead(job.lease_owner):
             return
         await self._claim(job)
-
-    # --- polling ------------------------------------------------------------------------------------
-
-    def _can_poll(self, job: Job) -> bool:
-        """A process without the provider's key (or with it disabled) leaves the job to others."""
-        return self.hub.settings.has_key(job.provider)
-
-    def _spawn_poller(self, job_id: str) -> None:
-        if self._tg is None:
-            log.warning(
-                "job %s submitted outside a running job manager; it resumes at the next start", job_id
-            )
-            return
-        if job_id not in self._pollers:
-            self._pollers.add(job_id)
-            self._tg.start_soon(self._run_poller, job_id)
-
-    async def _claim(self, job: Job) -> None:
-        previous = job.lease_owner if owner_is_dead(job.lease_owner) else None
-        if not await self.store.acquire(job.job_id, self.owner, self.lease_seconds, previous):
-            return
-        if job.phase == "submitting" and job.lease_owner != self.owner:
-            await self._finish(job.job_id, "failed", "the server stopped while submitting", error={
-                "code": "job_failed", "message": (
-                    f"the server stopped while submitting this job, before {job.provider} returned its id. "
-                    f"{job.provider} may have started it (check your dashboard); it was not resubmitted, to "
-                    "avoid paying twice")})
-            return
-        log.info("job %s (%s): polling here", job.job_id, job.provider)
-        self._spawn_poller(job.job_id)
-
-    def _keep_lease(self, job_id: str, on_lost: anyio.CancelScope | None = None) -> anyio.CancelScope:
-        """Renew the job's lease every third of its length until the returned scope is cancelled;
-        if another process took the lease over, cancel `on_lost`."""
-        scope = anyio.CancelScope()
-
-        async def renew() -> None:
-            with scope:
-                while True:
-                    await anyio.sleep(self.lease_seconds / 3)
-                    if not await self.store.renew(job_id, self.owner, self.lease_seconds):
-                        job = await self.store.get(job_id)
-                        if on_lost is not None and job is not None and job.lease_owner != self.owner \
-                                and not job.terminal:
-                            log.warning("job %s: lease lost to %s; stopping here", job_id, job.lease_owner)
-                            on_lost.cancel()
-                        return
-
-        if self._tg is not None:
-            self._tg.start_soon(renew)
-        return scope
-
-    async def _run_poller(self, job_id: str) -> None:
-        worker = anyio.CancelScope()
-        keeper = self._keep_lease(job_id, on_lost=worker)
-        try:
-            with worker:
-                await self._poll_job(job_id)
-        except Exception as exc:  # a bug must not leave the job polled by nobody, forever
-            log.exception("job %s: poller crashed", job_id)
-            with anyio.CancelScope(shield=True):
-                await self._finish(job_id, "failed", "internal error while polling", error={
-                    "code": "job_failed", "message": f"internal error while polling ({type(exc).__name__}); "
-                                                     "see the server log"})
-        finally:
-            keeper.cancel()
-            self._pollers.discard(job_id)
-
-    def _intervals(self, backend: JobBackend, job: Job) -> tuple[float, float]:
-        if self.poll_override:
-            return self.poll_override, self.poll_override * 4
-        base = float(job.meta.get("poll_interval") or backend.poll_interval)
-        return base, max(base, backend.max_poll_interval)
-
-    async def _poll_job(self, job_id: str) -> None:
-        job = await self.get(job_id)
-        backend = load_backend(job.backend)
-        base, ceiling = self._intervals(backend, job)
-        interval, failures = base, 0
-        while True:
-            job = await self.get(job_id)
-            if job.terminal or job.lease_owner != self.owner:
-                return
-            if job.cancel_requested:
-                outcome, detail = await self._provider_cancel(backend, job)
-                if outcome != "too_late":
-                    await self._finish(job_id, "cancelled", detail, not_phase="downloading")
-                    return
-                await self._update(job_id, {"cancel_requested": False}, owner=self.owner)
-            if job.phase == "downloading":
-                await self._save_outputs(job)
-                return
-            log.debug("polling job %s (%s)", job_id, job.provider)
-            try:
-                result = await backend.poll(self.hub, job.state)
-            except HubError as exc:
-                failures += 1
-                limit = MAX_TRANSIENT_FAILURES if isinstance(exc, TRANSIENT) else MAX_OTHER_FAILURES
-                if failures >= limit:
-                    await self._finish(
-                        job_id,
-                        "failed",
-                        f"polling {job.provider} kept failing",
-                        error={
-                            "code": "job_failed",
-                            "message": f"polling {job.provider} failed {failures} times: {exc.render()}",
-                        },
-                    )
-                    return
-                log.info("job %s: poll failed (%s), retrying", job_id, exc.render())
-                interval = min(ceiling, max(interval, base) * 2)
-                await self._sleep(job_id, interval)
-                continue
-            failures = 0
-            if not await self._apply(job, result):
-                return
-            if (
-                result.status != job.status
-                or result.progress != job.progress
-                or result.message != job.message
-            ):
-                interval = base
-            else:
-                interval = min(ceiling, interval * 1.5)
-            if result.poll_after is not None and not self.poll_override:
-                interval = min(ceiling, max(result.poll_after, 0.1))
-            if result.status == "succeeded":
-                await self._save_outputs(await self.get(job_id))
-                return
-            await self._sleep(job_id, interval)
-
-    async def _apply(self, job: Job, result: PollResult) -> bool:
-        """Record what a poll learned; False when polling should stop (the job ended, here or
-        elsewhere, or the lease went to another process)."""
-        if result.status == "succeeded":
-            changes = {"phase": "downloading", "status": "running", "progress": 1.0 if result.progress is None
-                       else result.progress, "message": "saving outputs",
-                       "pending": [ref.to_dict() for ref in result.outputs],
-                       "result": compact_json(result.result)}
-        elif result.status in ("failed", "cancelled"):
-            reason = result.error or result.message or f"{job.provider} reported the job {result.status}"
-            status = result.status
-            if status == "failed" and (await self.get(job.job_id)).meta.get("cancel_sent"):
-                # the end of a job we asked the provider to cancel
-                status, reason = "cancelled", f"{job.provider} ended it after the cancel request ({reason})"
-            error = ({"code": result.error_code or "job_failed", "message": f"{job.provider}: {reason}"}
-                     if status == "failed" else None)
-            await self._finish(job.job_id, status, reason, error=error,
-                               result=compact_json(result.result), owner=self.owner)
-            return False
-        else:
-            changes = {"status": result.status, "progress": result.progress, "message": result.message}
-            if all(getattr(job, k) == v for k, v in changes.items()) and result.state is None:
-                return True
-        if result.state is not None:
-            changes["state"] = result.state
-        if not await self._update(job.job_id, changes, owner=self.owner):
-            return False
-        await self._announce(job.job_id)
-        return True
-
-    async def _sleep(self, job_id: str, seconds: float) -> None:
-        event = self._wake.setdefault(job_id, anyio.Event())
-        with anyio.move_on_after(seconds):
-            await event.wait()
-        if event.is_set():
-            self._wake.pop(job_id, None)
-
-    # --- outputs ------------------------------------------------------------------------------------
-
-    async def _save_outputs(self, job: Job) -> None:
-        """Save every pending output not saved yet (each recorded as it lands), then succeed."""
-        backend = load_backend(job.backend)
-        outputs = list(job.outputs)
-        attempts = storage_failures = 0
-        for index, raw in enumerate(job.pending):
-            if index < len(outputs):
-                continue
-            ref = OutputRef.from_dict(raw)
-            while True:
-                try:
-                    media = await save_output(self.hub, backend.api, ref)
-                    break
-                except StorageError as exc:
-                    # the provider's result is paid for: keep the job (and its URLs) and retry the save,
-                    # sooner when someone asks (get_job), until the directory can be written
-                    storage_failures += 1
-                    urls = [r["url"] for r in job.pending if not str(r.get("url", "")).startswith("data:")]
-                    where = f"; the provider's result: {', '.join(urls)}" if urls else ""
-                    await self._note(
-                        job,
-                        f"{job.provider} finished, but saving failed: {exc.render()}{where}. "
-                        "Retrying; get_job retries at once",
-                    )
-                    await self._sleep(job.job_id, min(60.0, 2.0 ** storage_failures))
-                except HubError as exc:
-                    attempts += 1
-                    if attempts >= MAX_DOWNLOAD_ATTEMPTS or not isinstance(exc, TRANSIENT):
-                        where = "" if ref.url.startswith("data:") else f"; the provider's URL was {ref.url}"
-                        await self._finish(
-                            job.job_id,
-                            "failed",
-                            "saving an output failed",
-                            owner=self.owner,
-                            error={
-                                "code": exc.code if exc.code == "output_too_large" else "job_failed",
-                                "message": f"{job.provider} finished but saving output {index + 1} failed: "
-                                f"{exc.render()}{where}",
-                            },
-                        )
-                        return
-                    await anyio.sleep(min(30.0, (self.poll_override or 1.0) * 2 ** attempts))
-            outputs.append(media.to_dict())
-            if not await self._update(job.job_id, {"outputs": outputs}, owner=self.owner):
-                return
-        count = len(outputs)
-        message = "completed" if not count else f"{count} file{'s' if count > 1 else ''} saved"
-        await self._finish(job.job_id, "succeeded", message, owner=self.owner,
-                           progress=1.0)
-
-    # --- state changes ------------------------------------------------------------------------------
-
-    async def _provider_cancel(self, backend: JobBackend, job: Job) -> tuple[str, str]:
-        try:
-            outcome = await backend.cancel(self.hub, job.state)
-        except HubError as exc:
-            return "failed", (
-                f"cancelled here; the cancel request to {job.provider} failed ({exc.render()}), so it "
-                "may still run and bill; its result will be ignored"
-            )
-        if outcome == "cancelled":
-            return outcome, f"cancelled; {job.provider} accepted the cancel request"
-        if outcome == "unsupported":
-            return outcome, (
-                f"cancelled here; {job.provider} has no cancel endpoint, so it may still run (and "
-                "bill) there; its result will be ignored"
-            )
-        return outcome, ""
-
-    # --- writing records: keys (and echoes of them) never reach the store ---------------------------
-
-    def _redacted_job(self, job: Job) -> Job:
-        from dataclasses import replace
-
-        secrets = self.hub.settings.secrets()
-        return replace(job, message=redact_data(job.message, secrets), input=redact_data(job.input, secrets),
-                       meta=redact_data(job.meta, secrets))
-
-    async def _update(self, job_id: str, changes: dict[str, Any], **kwargs: Any) -> bool:
-        """`store.update` with every field but the provider state (needed to poll) redacted."""
-        secrets = self.hub.settings.secrets()
-        clean = {k: v if k == "state" else redact_data(v, secrets) for k, v in changes.items()}
-        return await self.store.update(job_id, clean, **kwargs)
-
-    async def _finish(self, job_id: str, status: str, message: str, *, error: dict | None = None,
-                      result: Any = None, owner: str | None = None, not_phase: str = "",
-                      progress: float | None = None) -> bool:
-        changes: dict[str, Any] = {"status": status, "phase": "done", "message": message, "error": error,
-                                   "finished_at": time.time(), "lease_owner": None, "lease_until": 0}
-        if result is not None:
-            changes["result"] = result
-        if progress is not None:
-            changes["progress"] = progress
-        done = await self._update(job_id, changes, owner=owner, not_phase=not_phase)
-        if done:
-            log.info("job %s %s: %s", job_id, status, message)
-            if event := self._wake.pop(job_id, None):
-                event.set()
-            await self._announce(job_id)
-        return done
-
-    async def _note(self, job: Job, message: str) -> None:
-        if await self._update(job.job_id, {"message": message}):
-            await self._announce(job.job_id)
-
-    async def _announce(self, job_id: str) -> None:
-        """Wake local waiters and tell listeners that the job changed."""
-        job = await self.store.get(job_id)
-        if job is not None:
-            self._seen[job_id] = job.updated_at
-        if event := self._changed.pop(job_id, None):
-            event.set()
-        for listener in list(self._listeners):
-            try:
-                with anyio.move_on_after(5):
-                    await listener(job_id)
-            except Exception:  # a listener (a gone client) must never break polling
-                log.debug("job listener failed", exc_info=True)
 
     # --- background: resume, failover, other processes' changes, retention --------------------------
 
