@@ -64,7 +64,7 @@ class JobOut(BaseModel):
     error: JobErrorOut | None
     created_at: str
     updated_at: str
-    result: Any = Field(
+    result: dict[str, Any] | list[Any] | None = Field(
         default=None, description="The provider's final result JSON (files dropped), when there is one"
     )
     transcript: TranscriptOut | None = Field(default=None, description=(
