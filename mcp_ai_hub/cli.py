@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import LOG_FORMAT
 
     logging.basicConfig(stream=sys.stderr, level=args.log_level, format=LOG_FORMAT)
+    for handler in logging.getLogger().handlers:  # stderr keeps this level when a client asks for more
+        handler.setLevel(args.log_level)
     if args.command == "models":
         return _print_models(args)
     if args.command == "doctor":

@@ -80,6 +80,9 @@ class JobOut(BaseModel):
         return data
 
 
+FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "other"]
+
+
 class CitationOut(BaseModel):
     url: str
     title: str
@@ -91,13 +94,32 @@ class UsageOut(BaseModel):
     reasoning_tokens: int | None
 
 
-class GenerateTextOut(BaseModel):
-    text: str
-    citations: list[CitationOut]
+class TextAnswerOut(BaseModel):
+    """One model's answer in a `models` call; `error` ([code] message) when it failed."""
+
     model: str
     provider: str
-    finish_reason: Literal["stop", "length", "content_filter", "tool_calls", "other"]
-    usage: UsageOut
+    text: str
+    citations: list[CitationOut]
+    finish_reason: FinishReason | None
+    usage: UsageOut | None
+    cost_usd: float | None
+    error: str | None
+    text_file: MediaOut | None = None
+
+
+class GenerateTextOut(BaseModel):
+    """One answer (the fields up to cost_usd), or with `models` the answers as `results` and their
+    total `cost_usd`; `text_file` when a long answer was saved (its `text` is then an opening)."""
+
+    text: str = ""
+    citations: list[CitationOut] = Field(default_factory=list)
+    model: str = ""
+    provider: str = ""
+    finish_reason: FinishReason | None = None
+    usage: UsageOut | None = None
     cost_usd: float | None = Field(
-        description="USD for this call; null when the price or the usage is unknown"
+        default=None, description="USD for this call; null when the price or the usage is unknown"
     )
+    results: list[TextAnswerOut] | None = None
+    text_file: MediaOut | None = None

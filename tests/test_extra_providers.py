@@ -55,9 +55,9 @@ def endpoints_env(hub_env, local: FakeLocalServer, fakes, **extra: str) -> dict[
 async def test_endpoints_are_listed_from_their_own_model_listing_on_refresh(connect, hub_env, fakes, local):
     env = endpoints_env(hub_env, local, fakes, GROQ_API_KEY=fakes["openai"].key)
     async with connect(env) as client:
-        before = (await call(client, "list_models", {"provider": "local"})).structured_content
-        out = (await call(client, "list_models", {"refresh": True})).structured_content
-        only = (await call(client, "list_models", {"provider": "groq"})).structured_content
+        before = (await call(client, "list_models", {"detail": True, "provider": "local"})).structured_content
+        out = (await call(client, "list_models", {"detail": True, "refresh": True})).structured_content
+        only = (await call(client, "list_models", {"detail": True, "provider": "groq"})).structured_content
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert before["models"] == []  # no catalog entries: the endpoint's models are live only
     assert out["refresh_errors"] == {}
@@ -184,16 +184,20 @@ def parrot_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fakes) -> R
 async def test_a_registered_package_is_listed_and_generates_text(connect, hub_env, fakes, parrot_registry):
     env = hub_env(PARROT_KEY=fakes["openai"].key)
     async with connect(env, registry=parrot_registry) as client:
-        listed = (await call(client, "list_models", {"provider": "parrot"})).structured_content
-        refreshed = (await call(client, "list_models", {"provider": "parrot", "refresh": True})
-                     ).structured_content
+        listed = (
+            await call(client, "list_models", {"detail": True, "provider": "parrot"})
+        ).structured_content
+        refreshed = (
+            await call(client, "list_models", {"detail": True, "provider": "parrot", "refresh": True})
+        ).structured_content
         result = await call(client, "generate_text", {"prompt": "say hi", "model": "parrot/polly-1"})
         bare = await call(client, "generate_text", {"prompt": "say hi", "model": "polly-1"})
         outside = await call(client, "generate_text", {"prompt": "hi", "model": "parrot/not-in-catalog"})
         instructions = client.instructions or ""
         tools = {t.name: t for t in (await client.list_tools()).tools}
     assert [(m["id"], m["available"], m["context_window"]) for m in listed["models"]] == [
-        ("parrot/polly-1", True, 8000)]
+        ("parrot/polly-1", True, 8000)
+    ]
     assert refreshed["refresh_errors"] == {}
     assert {"parrot/gpt-5.2", "parrot/polly-1"} <= {m["id"] for m in refreshed["models"]}
     assert not result.is_error, result.content[0].text
@@ -211,4 +215,3 @@ async def test_a_registered_package_without_its_key_names_the_variable(connect, 
         result = await call(client, "generate_text", {"prompt": "hi", "model": "parrot/polly-1"})
     assert result.is_error and result.content[0].text.startswith("[missing_api_key]")
     assert "PARROT_KEY" in result.content[0].text
-

@@ -125,12 +125,14 @@ async def test_a_model_the_anthropic_listing_marks_retired_is_refused_with_nothi
     )
     async with connect(env) as client:
         out = (
-            await client.call_tool("list_models", {"refresh": True, "provider": "anthropic"})
+            await client.call_tool("list_models", {"detail": True, "refresh": True, "provider": "anthropic"})
         ).structured_content
         refused = await client.call_tool("generate_text", {"prompt": "hi", "model": f"anthropic/{target}"})
         overdue = await client.call_tool("generate_text", {"prompt": "hi", "model": f"anthropic/{other}"})
         shown = (
-            await client.call_tool("list_models", {"provider": "anthropic", "include_retired": True})
+            await client.call_tool(
+                "list_models", {"detail": True, "provider": "anthropic", "include_retired": True}
+            )
         ).structured_content
     assert out["refresh_errors"] == {}
     assert fake.calls("/v1/models")[0].query["lifecycle[]"] == ["active", "deprecated", "retired"]
@@ -154,13 +156,13 @@ async def test_openai_shutdown_dates_retire_or_deprecate(connect, hub_env, fakes
     monkeypatch.setattr(fake, "model_ids", tuple(current))
     monkeypatch.setattr(fake, "shutdowns", {gone: "2026-12-01", going: "2099-01-06"})
     async with connect(env) as client:
-        await client.call_tool("list_models", {"refresh": True})
+        await client.call_tool("list_models", {"detail": True, "refresh": True})
         refused = await client.call_tool("generate_text", {"prompt": "hi", "model": f"openai/{gone}"})
         rows = {
             m["id"]: m
-            for m in (await client.call_tool("list_models", {"provider": "openai"})).structured_content[
-                "models"
-            ]
+            for m in (
+                await client.call_tool("list_models", {"detail": True, "provider": "openai"})
+            ).structured_content["models"]
         }
     assert refused.is_error and refused.content[0].text.startswith(
         f"[model_retired] openai/{gone} was shut down on 2026-12-01"
@@ -181,20 +183,20 @@ async def test_a_preset_moves_on_when_the_listing_drops_its_model_and_a_failing_
     current = text_models("anthropic", Settings.load(environ=env, cwd=workdir))
     monkeypatch.setattr(fake, "model_ids", tuple(current))
     async with connect(env) as client:
-        before = (await client.call_tool("list_models", {})).structured_content["presets"]
+        before = (await client.call_tool("list_models", {"detail": True})).structured_content["presets"]
         first = {n: p["resolves_to"] for n, p in before.items() if p["resolves_to"].startswith("anthropic/")}
         assert first, "no preset resolves to an Anthropic model"
         dropped = {m.removeprefix("anthropic/") for m in first.values()}
         monkeypatch.setattr(fake, "model_ids", tuple(m for m in current if m not in dropped))
-        await client.call_tool("list_models", {"refresh": True})
-        after = (await client.call_tool("list_models", {})).structured_content
+        await client.call_tool("list_models", {"detail": True, "refresh": True})
+        after = (await client.call_tool("list_models", {"detail": True})).structured_content
         fake.inject(
             "/v1/models",
             status=500,
             body={"type": "error", "error": {"type": "api_error", "message": "down"}},
             times=5,
         )
-        failed = (await client.call_tool("list_models", {"refresh": True})).structured_content
+        failed = (await client.call_tool("list_models", {"detail": True, "refresh": True})).structured_content
         name, was = next(iter(first.items()))
         explicit = await client.call_tool("generate_text", {"prompt": "hi", "model": was})
         by_preset = await client.call_tool("generate_text", {"prompt": "hi", "model": name})

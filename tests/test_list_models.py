@@ -11,8 +11,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.both_generations]
 
 
 async def call(client, name: str, args: dict | None = None):
-    result = await client.call_tool(name, args or {})
-    return result
+    """list_models with full entries (the compact default has its own tests below)."""
+    args = dict(args or {})
+    if name == "list_models" and "model" not in args:
+        args.setdefault("detail", True)
+    return await client.call_tool(name, args)
 
 
 async def test_list_models_with_no_keys_lists_every_provider_unavailable(connect, hub_env):
@@ -24,6 +27,7 @@ async def test_list_models_with_no_keys_lists_every_provider_unavailable(connect
         "openai", "anthropic", "gemini", "xai", "elevenlabs", "wavespeed", "fal", "together"}
     assert not any(m["available"] for m in models)
     assert "0 available" in result.content[0].text
+    assert not any(None in m.values() or "" in m.values() for m in models)  # no field that says nothing
 
 
 async def test_available_follows_the_keys_that_are_set(connect, hub_env):
@@ -135,7 +139,7 @@ async def test_tool_schema_is_flat_with_plain_optional_parameters(connect, hub_e
         tools = {t.name: t for t in (await client.list_tools()).tools}
     schema = tools["list_models"].input_schema
     assert set(schema["properties"]) == {
-        "capability", "provider", "available_only", "refresh", "include_retired"}
+        "capability", "provider", "model", "detail", "available_only", "refresh", "include_retired"}
     assert not any("anyOf" in p for p in schema["properties"].values())
     assert "text" in schema["properties"]["capability"]["enum"]
     assert tools["list_models"].output_schema["properties"]["models"]

@@ -43,7 +43,7 @@ async def test_installed_command_serves_tools_over_stdio_with_zero_keys(workdir,
                                    cwd=str(workdir))
     async with Client(params) as client:
         tools = [t.name for t in (await client.list_tools()).tools]
-        result = await client.call_tool("list_models", {"provider": "anthropic"})
+        result = await client.call_tool("list_models", {"detail": True, "provider": "anthropic"})
     assert "list_models" in tools
     assert not result.is_error
     assert {m["id"] for m in result.structured_content["models"]} >= {"anthropic/claude-opus-4-6"}
@@ -55,7 +55,7 @@ async def test_installed_command_speaks_the_handshake_generation(workdir, hub_en
     params = StdioServerParameters(command=hub_command(), args=[], env=child_env(workdir, hub_env("xai")),
                                    cwd=str(workdir))
     async with Client(params, mode="legacy") as client:
-        result = await client.call_tool("list_models", {"provider": "xai", "refresh": True})
+        result = await client.call_tool("list_models", {"detail": True, "provider": "xai", "refresh": True})
     assert result.structured_content["refresh_errors"] == {}
     assert "xai/grok-live-only" in {m["id"] for m in result.structured_content["models"]}
     assert fakes["xai"].calls("/v1/models")  # the child process reached the loopback fake

@@ -224,18 +224,30 @@ async def test_the_tool_schema_is_flat_documented_and_nullable_free(connect, hub
         tools = {t.name: t for t in (await client.list_tools()).tools}
     tool = tools["generate_text"]
     props = tool.input_schema["properties"]
-    assert set(props) == {"prompt", "messages", "system", "model", "max_tokens", "temperature", "reasoning",
-                          "images", "web_search", "provider_options"}
-    assert all("anyOf" not in p and p.get("description") for p in props.values())
+    assert set(props) == {"prompt", "messages", "system", "model", "models", "max_tokens", "temperature",
+                          "reasoning", "images", "web_search", "provider_options"}
+    assert all("anyOf" not in p and "title" not in p for p in props.values())
+    # every parameter says what it takes: a description, or a name that says it for a plain string
+    assert all(p.get("description") for name, p in props.items() if name != "system")
+    assert props["models"]["maxItems"] == 6 and props["models"]["items"] == {"type": "string"}
     assert props["reasoning"]["enum"] == ["off", "low", "medium", "high"]
     assert props["messages"]["items"]["properties"]["role"]["enum"] == ["user", "assistant"]
     assert props["temperature"]["default"] == -1 and props["max_tokens"]["default"] == 0
     assert tool.annotations.read_only_hint is False and tool.annotations.open_world_hint is True
     out = tool.output_schema["properties"]
-    assert set(out) == {"text", "citations", "model", "provider", "finish_reason", "usage", "cost_usd"}
+    assert set(out) == {"text", "citations", "model", "provider", "finish_reason", "usage", "cost_usd",
+                        "results", "text_file"}
     assert out["finish_reason"]["enum"] == ["stop", "length", "content_filter", "tool_calls", "other"]
-    for provider in ("OpenAI", "Anthropic", "Gemini", "xAI", "Together"):
-        assert f"{provider}:" in tool.description  # provider_options documented per provider
+    assert "catalog://guide" in tool.description  # provider_options per provider: in the guide
+    guide = (await client_guide(connect, hub_env))
+    for provider in ("openai", "anthropic", "gemini", "xai", "together"):
+        assert f"**{provider}**" in guide.split("## image")[0]  # each text provider's notes
+
+
+async def client_guide(connect, hub_env) -> str:
+    async with connect(hub_env()) as client:
+        read = await client.read_resource("catalog://guide")
+    return read.contents[0].text
 
 
 def test_every_provider_with_text_models_has_a_text_module_following_the_protocol():

@@ -27,6 +27,6 @@ async def test_a_description_that_differs_gets_its_own_definition(connect, hub_e
     async with connect(hub_env()) as builtins, connect(endpoint) as with_endpoint:
         plain = {t.name: t for t in (await builtins.list_tools()).tools}
         added = {t.name: t for t in (await with_endpoint.list_tools()).tools}
-    assert "lab" not in plain["generate_text"].description
-    assert "lab" in added["generate_text"].description
+    assert "Together AI." in plain["generate_text"].description
+    assert "Together AI or lab (OpenAI-compatible endpoint)." in added["generate_text"].description
     assert added["generate_text"].input_schema == plain["generate_text"].input_schema

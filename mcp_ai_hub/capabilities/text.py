@@ -99,7 +99,7 @@ class TextResult:
             usage=UsageOut(input_tokens=self.usage.input_tokens, output_tokens=self.usage.output_tokens,
                            reasoning_tokens=self.usage.reasoning_tokens),
             cost_usd=self.cost_usd,
-        ).model_dump()
+        ).model_dump(exclude={"results", "text_file"})
 
 
 class TextGenerator(Protocol):

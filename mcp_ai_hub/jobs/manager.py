@@ -46,7 +46,7 @@ from .store import Job, owner_is_dead
 log = logging.getLogger("mcp_ai_hub.jobs")
 
 PURGE_EVERY = 3600.0
-HEARTBEAT = 5.0  # seconds between progress updates while waiting, even without news
+HEARTBEAT = 2.0  # seconds between progress updates while waiting, even without news
 
 
 class JobManager(JobPolling):

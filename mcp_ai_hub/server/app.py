@@ -21,7 +21,17 @@ from ..hub import Hub
 from ..jobs.manager import JobManager
 from ..jobs.sqlite_store import SqliteJobStore
 from ..providers.registry import Registry
-from . import audio_tools, image_tools, jobs_tools, media_blocks, models_tools, text_tools, video_tools
+from . import (
+    audio_tools,
+    client_logging,
+    image_tools,
+    jobs_tools,
+    media_blocks,
+    models_tools,
+    prompts,
+    text_tools,
+    video_tools,
+)
 
 log = logging.getLogger("mcp_ai_hub.server")
 
@@ -38,8 +48,9 @@ generate_video, on {providers}.
 - Errors start with a [code] and say what to do next.
 """
 
-# each module has `register(mcp, hub)`; later issues add theirs here
-TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools, jobs_tools, video_tools]
+# each module has `register(mcp, hub)`
+TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools, jobs_tools, video_tools,
+                prompts]
 
 
 
@@ -81,9 +92,12 @@ def build_server(
     hub = Hub(settings, catalog)
     hub.attach_jobs(JobManager(hub, SqliteJobStore(settings.state_dir / "jobs.sqlite3")))
     bus = InMemorySubscriptionBus()  # job status changes go to 2026-07-28 `subscriptions/listen` streams
+    client_log = None
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Hub]:
+        assert client_log is not None
+        client_log.attach()
         try:
             async with anyio.create_task_group() as tg:
                 # cached model listings, then a fetch of those older than AI_HUB_LISTING_TTL
@@ -94,6 +108,7 @@ def build_server(
                 finally:
                     tg.cancel_scope.cancel()
         finally:
+            client_log.detach()
             await hub.aclose()
 
     mcp = HubServer(
@@ -104,6 +119,7 @@ def build_server(
     for module in TOOL_MODULES:
         module.register(mcp, hub)
     jobs_tools.publish_job_changes(mcp, hub, bus)
+    client_log = client_logging.install(mcp, settings.secrets)
     for tool in list(mcp._tool_manager.list_tools()):
         if tool.name not in settings.tools:  # AI_HUB_TOOLS enables a subset
             mcp.remove_tool(tool.name)

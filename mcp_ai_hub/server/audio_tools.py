@@ -40,9 +40,7 @@ FORMATS = ["", "mp3", "opus", "aac", "flac", "wav", "pcm", "ulaw"]
 NOT_AUDIO = ("image/", "text/", "application/json", "application/pdf")
 DEFAULT_JOB_WAIT = 120  # seconds; typical speech and transcription jobs finish well within it
 JobWait = Annotated[int, Field(ge=0, le=3600, description=(
-    "Queue-based providers only (WaveSpeed speech, fal Whisper): how long to wait for the job before "
-    "returning it (it keeps running; get_job picks it up); 0 returns at once. Other providers finish "
-    "within the call"))]
+    "Seconds to wait for the job"))]
 
 
 class SpeechOut(BaseModel):
@@ -70,12 +68,9 @@ class TranscriptionOut(BaseModel):
 
 
 class SpeakerTurn(BaseModel):
-    speaker: str = Field(
-        "", description="Who speaks this line (a name such as 'Joe'); lines of one speaker share a voice"
-    )
-    voice: str = Field("", description="Voice for this speaker (name or id); needed on its first line only; "
-                                       "empty lets the hub pick distinct voices")
-    text: str = Field(description="What is said")
+    speaker: str = Field("", description="Speaker name")
+    voice: str = Field("", description="On a speaker's first line; empty = hub picks")
+    text: str
 
 
 async def _run(
@@ -134,59 +129,46 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         mcp,
         title="Synthesize speech",
         description=(
-            "Turn text into speech and save the audio file (its absolute path is in the result; it is also "
-            "readable as a media:// resource and, when small, attached inline). Providers: ElevenLabs "
-            "(eleven_v3 "
-            "takes audio tags like [whispers] in the text), OpenAI (gpt-4o-mini-tts takes delivery "
-            "instructions), "
-            "Gemini TTS (instructions, two-speaker dialogue), WaveSpeed MiniMax Speech-02 (MiniMax voice "
-            "ids, mp3) "
-            "and ACE-Step music (text = style tags, provider_options lyrics). For a dialogue pass `speakers` "
-            "instead "
-            "of `text`. WaveSpeed runs as a job: the call waits up to wait_seconds, then returns the job "
-            "(get_job). "
-            "list_models capability=speech shows each model's voices and formats."
+            "Speech from text, or a dialogue in speakers; the audio is saved (path, media:// URI). Queued "
+            "providers return the job after wait_seconds. Voices: list_models capability=speech."
         ),
         annotations=GENERATION,
     )
     @tool_errors
     async def synthesize_speech(
         ctx: Context,
-        text: Annotated[str, Field(description="The text to speak (leave empty when giving speakers)")] = "",
+        text: Annotated[str, Field(description="Empty with speakers")] = "",
         model: Annotated[
-            str, Field(description="provider/model id or preset (best-tts, fast-tts); empty = default")
+            str, Field(description="id or preset; empty = default")
         ] = "",
-        voice: Annotated[str, Field(description="Voice name or id; empty = the model's default voice")] = "",
+        voice: Annotated[str, Field(description="Voice name or id; empty = model default")] = "",
         format: Annotated[
             str,
             Field(
-                description="Audio format; empty = the provider's default (mp3, or wav for Gemini)",
+                description="empty = provider default",
                 json_schema_extra={"enum": [*FORMATS]},
             ),
         ] = "",
         speed: Annotated[
-            float, Field(description="Speaking speed, 1 = normal; 0 = the provider's default", ge=0)
+            float, Field(description="1 = normal; 0 = provider default", ge=0)
         ] = 0,
         instructions: Annotated[
             str,
-            Field(description="How to deliver it: tone, emotion, pace (OpenAI gpt-4o-mini-tts, Gemini TTS)"),
+            Field(description="Delivery: tone, emotion, pace"),
         ] = "",
         speakers: Annotated[
             list[SpeakerTurn],
             Field(
-                description="Multi-voice dialogue, one entry per line in order "
-                "(ElevenLabs eleven_v3, Gemini TTS up to 2 speakers)"
+                description="Dialogue lines, in order"
             ),
         ] = [],  # noqa: B006
         language: Annotated[
-            str, Field(description="ISO 639-1 language code to enforce, where the model supports it")
+            str, Field(description="ISO 639-1 code to enforce")
         ] = "",
         provider_options: Annotated[
             dict[str, Any],
             Field(
-                description="Provider-specific request fields, e.g. "
-                "ElevenLabs voice_settings or output_format, "
-                "MiniMax emotion, ACE-Step lyrics"
+                description="Extra request fields"
             ),
         ] = {},  # noqa: B006
         wait_seconds: JobWait = DEFAULT_JOB_WAIT,
@@ -233,33 +215,27 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         mcp,
         title="Transcribe audio",
         description=(
-            "Transcribe speech from an audio (or video) file: a local path inside the allowed input "
-            "directories, "
-            "an http(s) URL, or a data URI. Set timestamps for timed segments and diarize for speaker "
-            "labels; "
-            "segments have the same shape for every provider (OpenAI, ElevenLabs Scribe, Gemini, fal "
-            "Whisper). "
-            "fal Whisper runs as a job (local files are uploaded to fal storage first): the call waits up to "
-            "wait_seconds, then returns the job (get_job)."
+            "Transcribe an audio or video file; timestamps and diarize give segments in one shape. Queued "
+            "providers return the job after wait_seconds."
         ),
         annotations=GENERATION,
     )
     @tool_errors
     async def transcribe_audio(
         ctx: Context,
-        audio: Annotated[str, Field(description="Local path, http(s) URL or data URI of the audio")],
+        audio: Annotated[str, Field(description="Local path, URL or data URI")],
         model: Annotated[
-            str, Field(description="provider/model id or preset (best-stt); empty = default")
+            str, Field(description="id or preset; empty = default")
         ] = "",
-        language: Annotated[str, Field(description="ISO 639-1 code of the spoken language, if known")] = "",
+        language: Annotated[str, Field(description="ISO 639-1 code, if known")] = "",
         prompt: Annotated[
-            str, Field(description="Context or spellings of names and terms to guide the transcript")
+            str, Field(description="Names and terms to expect")
         ] = "",
-        timestamps: Annotated[bool, Field(description="Return timed segments")] = False,
-        diarize: Annotated[bool, Field(description="Label who speaks each segment")] = False,
+        timestamps: bool = False,
+        diarize: bool = False,
         provider_options: Annotated[
             dict[str, Any],
-            Field(description="Provider-specific request fields, e.g. ElevenLabs or fal num_speakers"),
+            Field(description="Extra request fields"),
         ] = {},  # noqa: B006
         wait_seconds: JobWait = DEFAULT_JOB_WAIT,
     ) -> Annotated[CallToolResult, TranscriptionOut]:

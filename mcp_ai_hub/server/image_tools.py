@@ -43,42 +43,23 @@ log = logging.getLogger("mcp_ai_hub.server")
 T = TypeVar("T")
 
 DESCRIPTION = """\
-Generate images from a prompt, or edit / transform input images, on OpenAI (GPT Image 2.x), Gemini
-(Nano Banana Pro, Nano Banana 2.1), xAI (Grok Imagine), Together (FLUX), fal (FLUX dev/schnell/pro,
-FLUX.2, Kontext, any fal id) and WaveSpeed (FLUX, Seedream, Nano Banana, GPT Image 2, any WaveSpeed
-id). Files are saved on the server's disk; the result gives each
-absolute path, a media:// resource and a preview. A parameter the chosen model cannot honour is
-refused with [invalid_argument] naming it, never dropped; approximations (e.g. a size sent as the
-closest aspect ratio) are listed in `notes`.
-
-fal and WaveSpeed run as jobs: the call waits up to wait_seconds with progress; if the job is not
-done by then the result carries `job` (call get_job with its job_id to wait again).
-
-Per provider: size -> OpenAI `size` (any WxH in multiples of 16), Gemini/xAI
-closest aspect ratio, Together width/height, fal image_size, WaveSpeed size W*H. aspect_ratio ->
-OpenAI closest size, Gemini/xAI aspect ratio, Together ~1 MP width/height, fal named size.
-quality: OpenAI, WaveSpeed GPT Image. seed: Gemini native, Together, fal, WaveSpeed FLUX.
-negative_prompt: Together. input_images: OpenAI (edits), Gemini native (inline), Together
-(image_url), fal (flux/dev -> image-to-image, Kontext, FLUX.2 edit), WaveSpeed (FLUX, .../edit).
-output_format: OpenAI png/jpeg/webp, Together png/jpeg, xAI jpeg, fal jpeg/png.
-provider_options is merged into the provider's request body (e.g. OpenAI background, Together steps,
-OpenAI complexity, fal num_inference_steps or loras)."""
+Generate or edit images; files are saved on the server (paths, media:// URIs, previews).
+Unsupported parameters are refused, approximations listed in notes. Queued providers return `job`
+after wait_seconds (get_job). Per-provider details: catalog://guide."""
 
 
 PARAMS = {
-    "prompt": "What to draw, or the edit to make to input_images",
-    "model": "provider/model id or preset (best-image, fast-image, aggregator-image); empty for the default",
-    "size": "WIDTHxHEIGHT, e.g. 1024x1024; empty for the model's default",
-    "aspect_ratio": "W:H such as 16:9, instead of size",
-    "n": "Number of images",
-    "quality": "low, medium, high or auto (OpenAI); empty for the default",
-    "seed": "Seed for reproducible output (Gemini native, Together, fal, WaveSpeed FLUX); -1 for none",
-    "negative_prompt": "What to keep out of the image (Together)",
-    "input_images": "Images to edit or start from: local paths (inside the allowed input dirs), URLs or data "
-                    "URIs",
-    "output_format": "png, jpeg or webp; empty for the model's default",
-    "wait_seconds": "For queued providers (fal, WaveSpeed): how long to wait before returning the job",
-    "provider_options": "Provider-specific fields merged into the request body",
+    "prompt": "What to draw, or the edit to make",
+    "model": "id or preset; empty = default",
+    "size": "WIDTHxHEIGHT, e.g. 1024x1024",
+    "aspect_ratio": "W:H, e.g. 16:9",
+    "quality": "low, medium, high or auto",
+    "seed": "-1 = random",
+    "negative_prompt": "What to keep out",
+    "input_images": "Images to edit: paths, URLs or data URIs",
+    "output_format": "empty = model default",
+    "wait_seconds": "Seconds to wait for the job",
+    "provider_options": "Extra request fields",
 }
 
 
@@ -146,9 +127,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         model: Annotated[str, Field(description=PARAMS["model"])] = "",
         size: Annotated[str, Field(description=PARAMS["size"])] = "",
         aspect_ratio: Annotated[str, Field(description=PARAMS["aspect_ratio"])] = "",
-        n: Annotated[
-            int, Field(description=PARAMS["n"], json_schema_extra={"minimum": 1, "maximum": MAX_N})
-        ] = 1,
+        n: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_N})] = 1,
         quality: Annotated[str, Field(description=PARAMS["quality"])] = "",
         seed: Annotated[int, Field(description=PARAMS["seed"], json_schema_extra={"minimum": -1})] = -1,
         negative_prompt: Annotated[str, Field(description=PARAMS["negative_prompt"])] = "",

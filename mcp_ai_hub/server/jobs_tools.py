@@ -199,7 +199,7 @@ def publish_job_changes(mcp: MCPServer, hub: Hub, bus: SubscriptionBus) -> None:
 # --- tools ----------------------------------------------------------------------------------------------
 
 WaitSeconds = Annotated[int, Field(ge=0, le=3600, description=(
-    "How long to wait for the job before returning it (it keeps running either way); 0 returns at once"))]
+    "Seconds to wait for the job"))]
 
 
 def register(mcp: MCPServer, hub: Hub) -> None:
@@ -207,17 +207,15 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         mcp,
         title="Get a job",
         description=(
-            "The status of a long job (video, queued image/audio) started by another tool, waiting up to "
-            "wait_seconds for it to finish. A finished job lists its saved files (absolute paths, media:// "
-            "URIs). "
-            "Cancelling this call only stops the wait, never the job."
+            "A long job's status, waiting up to wait_seconds for it to end (cancelling this call stops "
+            "only the wait)."
         ),
         annotations=READ_ONLY,
     )
     @tool_errors
     async def get_job(
         ctx: Context,
-        job_id: Annotated[str, Field(description="The job_id a tool returned")],
+        job_id: str,
         wait_seconds: WaitSeconds = 0,
     ) -> Annotated[CallToolResult, JobOut]:
         hub = hub_of(ctx)
@@ -230,10 +228,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         mcp,
         title="Cancel a job",
         description=(
-            "Cancel a long job: the provider's job is cancelled where the provider allows it; otherwise the "
-            "hub "
-            "stops following it and ignores its result. A job whose outputs are already saving finishes "
-            "instead."
+            "Cancel a long job (at the provider, where it allows it)."
         ),
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=True, open_world_hint=True, idempotent_hint=True
@@ -242,22 +237,22 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @tool_errors
     async def cancel_job(
         ctx: Context,
-        job_id: Annotated[str, Field(description="The job_id a tool returned")],
+        job_id: str,
     ) -> Annotated[CallToolResult, JobOut]:
         hub = hub_of(ctx)
         return job_result(hub, await hub.jobs.cancel(job_id.strip()), failed_is_error=False)
 
     @tool(mcp,
         title="List jobs",
-        description="Recent jobs (newest first), from every server process sharing the state directory.",
+        description="Recent jobs, newest first.",
         annotations=READ_ONLY,
     )
     @tool_errors
     async def list_jobs(
         ctx: Context,
-        status: Annotated[str, Field(description="Only jobs with this status", json_schema_extra={
+        status: Annotated[str, Field(description="Filter", json_schema_extra={
             "enum": ["", "queued", "running", "succeeded", "failed", "cancelled"]})] = "",
-        limit: Annotated[int, Field(ge=1, le=200, description="At most this many jobs")] = 20,
+        limit: Annotated[int, Field(ge=1, le=200, description="Max jobs")] = 20,
     ) -> Annotated[CallToolResult, JobListOut]:
         hub = hub_of(ctx)
         jobs = await hub.jobs.recent(status.strip(), limit)

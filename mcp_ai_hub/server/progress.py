@@ -20,7 +20,7 @@ from ..jobs.store import Job
 
 log = logging.getLogger("mcp_ai_hub.server")
 T = TypeVar("T")
-HEARTBEAT_SECONDS = 5.0  # a notification at least this often while a provider is silent
+HEARTBEAT_SECONDS = 2.0  # a notification at least this often while a provider is silent
 
 
 class ProgressSink(Protocol):

@@ -15,6 +15,7 @@ from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 
 from ..errors import HubError, redact, redact_data, redacted_traceback
 from ..hub import Hub
+from . import client_logging
 
 log = logging.getLogger("mcp_ai_hub.server")
 P = ParamSpec("P")
@@ -56,22 +57,28 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
         ctx = next((a for a in list(args) + list(kwargs.values()) if isinstance(a, Context)), None)
-        hub = None
-        try:
-            hub = hub_of(ctx) if ctx is not None else None
-            if hub is not None and fn.__name__ in SAVES_FILES:
-                await anyio.to_thread.run_sync(hub.media.check_writable)  # before anything billed
-            return await fn(*args, **kwargs)
-        except HubError as exc:
-            return error(exc, hub)
-        except Exception as exc:  # noqa: BLE001 - a bug must still give a clean, redacted result
-            secrets = hub.settings.secrets() if hub else []
-            log.error("tool %s failed:\n%s", fn.__name__, redacted_traceback(exc, secrets))
-            text = (f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); "
-                    "see the server log")
-            return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+        async with client_logging.call_scope(ctx):  # records logged during the call may go to its client
+            return await _run(fn, ctx, args, kwargs)
 
     return wrapper
+
+
+async def _run(fn: Callable[..., Awaitable[CallToolResult]], ctx: Context | None, args: Any,
+               kwargs: Any) -> CallToolResult:
+    hub = None
+    try:
+        hub = hub_of(ctx) if ctx is not None else None
+        if hub is not None and fn.__name__ in SAVES_FILES:
+            await anyio.to_thread.run_sync(hub.media.check_writable)  # before anything billed
+        return await fn(*args, **kwargs)
+    except HubError as exc:
+        return error(exc, hub)
+    except Exception as exc:  # noqa: BLE001 - a bug must still give a clean, redacted result
+        secrets = hub.settings.secrets() if hub else []
+        log.error("tool %s failed:\n%s", fn.__name__, redacted_traceback(exc, secrets))
+        text = (f"[internal_error] {fn.__name__} failed unexpectedly ({type(exc).__name__}); "
+                "see the server log")
+        return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def dumps(data: Any) -> str:

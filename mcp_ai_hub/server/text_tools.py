@@ -14,6 +14,7 @@ from ..capabilities import text as text_capability
 from ..errors import HubError
 from ..hub import Hub
 from ..shapes import GenerateTextOut
+from . import long_answers, text_many
 from .progress import CallProgress, StreamProgress
 from .results import GENERATION, hub_of, ok, tool_errors
 from .tool_cache import tool
@@ -21,48 +22,15 @@ from .tool_cache import tool
 PROGRESS_INTERVAL = 0.25  # seconds between progress notifications while text streams in
 
 DESCRIPTION = """\
-Generate text with a chat model on {providers}. Returns the answer
-with its citations, the model, a normalised finish_reason (stop, length, content_filter, tool_calls,
-other), token usage and the cost in USD (null when the catalog has no price; per-search fees excluded).
-
-- prompt and/or messages: messages are earlier turns [{role: user|assistant, content}]; prompt, when
-  given, is appended as the last user turn.
-- model: provider/model id, a bare id, or a preset (best-code, best-reasoning, cheap-text, open-text);
-  empty uses the default text preset. See list_models capability=text.
-- max_tokens: 0 = the model's default (Anthropic always needs one: the catalog's default is sent).
-- temperature: 0-2; -1 = the model's default.
-- reasoning: off (default) sends no reasoning setting, so the model's own default applies (no extended
-  thinking on Claude; default effort on OpenAI/xAI reasoning models; Gemini's dynamic thinking).
-  low/medium/high map to OpenAI reasoning_effort, xAI reasoning_effort (low, high, high), Claude
-  extended thinking budgets of 2048/8192/24576 tokens (max_tokens is raised to budget + answer room
-  when the budget would not fit), Gemini 3 thinkingLevel LOW/MEDIUM/HIGH and Gemini 2.5 thinkingBudget
-  1024/8192/24576. Only models with the reasoning feature accept it. Reasoning text is never part of
-  `text`; usage.output_tokens includes reasoning tokens, usage.reasoning_tokens is that part (null when
-  the provider does not report it).
-- images: local paths (inside the allowed input directories), http(s) URLs or data URIs; they go with
-  the last user turn. Vision models only.
-- web_search: the provider's own server-side search (OpenAI Responses web_search tool, Claude
-  web_search_20250305, Gemini Google Search grounding, xAI web_search + x_search on its Responses API);
-  cited sources come back in citations. Models without it fail with [unsupported_capability].
-- provider_options: extra fields merged into the provider's request body (objects key by key, lists
-  replaced whole; null removes a field the hub would send).
-  {"stream": false} asks for one plain response instead of a stream (no progress meanwhile).
-  OpenAI: Chat Completions fields (top_p, seed, stop, response_format, verbosity, service_tier...), or
-  Responses API fields (text, tools settings, include...) when web_search is on or the model is
-  Responses-only (Codex, -pro). Anthropic: Messages fields (top_k, stop_sequences, metadata,
-  service_tier, thinking to override the budget, tools to set the search tool's max_uses...).
-  Gemini: generateContent fields, e.g. {"generationConfig": {"topK": 40, "responseMimeType":
-  "application/json"}, "safetySettings": [...]}. xAI: chat fields (top_p, seed, stop, response_format...),
-  or Responses API fields with web_search (search tool settings in tools). Together: chat fields (top_k,
-  repetition_penalty, min_p, safety_model, reasoning {"enabled": ...}...).
-"""
+Ask a chat model on {providers}. `models` asks several at once, e.g. for a second opinion
+from another lab. Returns text, citations, usage and cost_usd. Per-provider details: catalog://guide."""
 
 
 # the schema of one message; checked by build_request so a bad one is an [invalid_argument] result
 MESSAGE_SCHEMA = {
-    "type": "object", "additionalProperties": False, "required": ["role", "content"],
+    "type": "object", "required": ["role", "content"],
     "properties": {"role": {"type": "string", "enum": list(text_capability.ROLES)},
-                   "content": {"type": "string", "description": "The turn's text"}},
+                   "content": {"type": "string"}},
 }
 
 
@@ -81,6 +49,34 @@ def _summary(out: dict[str, Any], provider_model: str) -> str:
     return "\n".join(lines)
 
 
+async def _one(ctx: Context, hub: Hub, build: text_many.Ask, model: str) -> CallToolResult:
+    resolved, request = build(model)
+    generator = hub.capability(resolved.provider, "text")
+    reporter = StreamProgress(CallProgress(ctx), PROGRESS_INTERVAL)
+    failure: HubError | None = None
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(reporter.heartbeat)
+        try:
+            result = await generator.generate_text(hub, resolved, request, reporter)
+        except HubError as exc:  # re-raised below, outside the task group, so it is not wrapped
+            failure = exc
+        tg.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
+    out = result.to_dict()
+    extra = await long_answers.keep(hub, [out])
+    return ok(_summary(out, result.provider_model), out, extra, hub=hub)
+
+
+async def _many(ctx: Context, hub: Hub, build: text_many.Ask, ids: list[str]) -> CallToolResult:
+    entries, errors = await text_many.ask_all(hub, CallProgress(ctx), ids, build)
+    if len(errors) == len(entries):
+        raise text_many.all_failed(entries, errors)
+    out = text_many.combined(entries)
+    extra = await long_answers.keep(hub, [e for e in entries if not e["error"]])
+    return ok(text_many.summary(entries, lambda e: _summary(e, "")), out, extra, hub=hub)
+
+
 def register(mcp: MCPServer, hub: Hub) -> None:
     @tool(mcp,
         title="Generate text",
@@ -90,42 +86,36 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @tool_errors
     async def generate_text(
         ctx: Context,
-        prompt: Annotated[str, Field(description="The request (appended after messages, if any)")] = "",
+        prompt: Annotated[str, Field(description="The request")] = "",
         messages: Annotated[list[Any], Field(
-            description="Earlier conversation turns, oldest first: [{role: user|assistant, content}]",
+            description="Earlier turns, oldest first",
             json_schema_extra={"items": MESSAGE_SCHEMA})] = [],  # noqa: B006
-        system: Annotated[str, Field(description="System instructions")] = "",
-        model: Annotated[str, Field(description="provider/model id or preset; empty = default preset")] = "",
-        max_tokens: Annotated[int, Field(description="Answer length cap in tokens; 0 = model default",
+        system: str = "",
+        model: Annotated[str, Field(description="id or preset; empty = default")] = "",
+        models: Annotated[list[str], Field(
+            description="Ask these instead of model",
+            json_schema_extra={"maxItems": text_many.MAX_MODELS})] = [],  # noqa: B006
+        max_tokens: Annotated[int, Field(description="0 = model default",
                                          json_schema_extra={"minimum": 0})] = 0,
-        temperature: Annotated[float, Field(description="0 to 2; -1 = model default",
+        temperature: Annotated[float, Field(description="-1 = model default",
                                             json_schema_extra={"minimum": -1, "maximum": 2})] = -1,
         reasoning: Annotated[str, Field(
-            description="off (model default), low, medium or high",
+            description="off = the model's default",
             json_schema_extra={"enum": list(text_capability.REASONING_LEVELS)})] = "off",
-        images: Annotated[list[str], Field(description="Image paths, http(s) URLs or data URIs")] = [],  # noqa: B006
-        web_search: Annotated[bool, Field(description="Provider-side web search with citations")] = False,
+        images: Annotated[list[str], Field(description="Image paths, URLs or data URIs")] = [],  # noqa: B006
+        web_search: Annotated[bool, Field(description="Provider web search, cited")] = False,
         provider_options: Annotated[dict[str, Any], Field(
-            description="Provider-specific request fields merged into the body; {\"stream\": false} for a "
-                        "plain response")] = {},  # noqa: B006
+            description="Extra request fields")] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, GenerateTextOut]:
         hub = hub_of(ctx)
-        resolved, request = text_capability.build_request(
-            hub.catalog, hub.settings, prompt=prompt, messages=messages, system=system, model=model,
-            max_tokens=max_tokens, temperature=temperature, reasoning=reasoning, images=images,
-            web_search=web_search, provider_options=provider_options,
-        )
-        generator = hub.capability(resolved.provider, "text")
-        reporter = StreamProgress(CallProgress(ctx), PROGRESS_INTERVAL)
-        failure: HubError | None = None
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(reporter.heartbeat)
-            try:
-                result = await generator.generate_text(hub, resolved, request, reporter)
-            except HubError as exc:  # re-raised below, outside the task group, so it is not wrapped
-                failure = exc
-            tg.cancel_scope.cancel()
-        if failure is not None:
-            raise failure
-        out = result.to_dict()
-        return ok(_summary(out, result.provider_model), out, hub=hub)
+
+        def build(name: str) -> tuple[Any, text_capability.TextRequest]:
+            return text_capability.build_request(
+                hub.catalog, hub.settings, prompt=prompt, messages=messages, system=system, model=name,
+                max_tokens=max_tokens, temperature=temperature, reasoning=reasoning, images=images,
+                web_search=web_search, provider_options=provider_options,
+            )
+
+        if models:
+            return await _many(ctx, hub, build, text_many.check_models(models, model))
+        return await _one(ctx, hub, build, model)

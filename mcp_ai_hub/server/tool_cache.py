@@ -17,6 +17,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.types import ToolAnnotations
 
+from .schemas import compact_input, compact_output
+
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 _BUILT: dict[tuple[object, ...], Tool] = {}
@@ -36,6 +38,9 @@ def tool(mcp: MCPServer, *, title: str, description: str,
         built = _BUILT.get(key)
         if built is None:
             built = Tool.from_function(fn, title=title, description=description, annotations=annotations)
+            built.parameters = compact_input(built.parameters)
+            if built.output_schema is not None:
+                built.output_schema = compact_output(built.output_schema)
             _BUILT[key] = built
         mcp._tool_manager._tools[built.name] = built.model_copy(
             update={"fn": fn}

@@ -25,56 +25,44 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         mcp,
         title="Generate a video",
         description=(
-            "Generate a video clip from a prompt, optionally animating an image (image-to-video), on "
-            "Gemini Omni, Kling, Seedance, WAN, MiniMax, Grok Imagine and more (list_models "
-            "capability=video). Video takes minutes: the call waits up to wait_seconds with progress, then "
-            "returns the job; call get_job to keep waiting. The finished MP4 is saved on the server's disk "
-            "(path and media:// URI in the result)."
+            "Generate a video from a prompt (or animate an image). Returns the job after wait_seconds, "
+            "with progress; get_job waits more. The MP4 is saved on the server."
         ),
         annotations=GENERATION,
     )
     @tool_errors
     async def generate_video(
         ctx: Context,
-        prompt: Annotated[str, Field(description="What the video shows and how it moves")],
+        prompt: Annotated[str, Field(description="What happens")],
         model: Annotated[
             str,
             Field(
-                description=(
-                    "provider/model id or preset (best-video); empty for the default. See list_models "
-                    "capability=video"
-                )
+                description="id or preset; empty = default"
             ),
         ] = "",
         image: Annotated[
             str,
             Field(
-                description=(
-                    "Image to animate (image-to-video): a local path inside the allowed input directories, "
-                    "an http(s) "
-                    "URL or a data URI"
-                )
+                description="Image to animate: path, URL or data URI"
             ),
         ] = "",
         duration_seconds: Annotated[
-            float, Field(ge=0, le=60, description=("Clip length in seconds; 0 for the model's default"))
+            float, Field(ge=0, le=60, description="Seconds; 0 = model default")
         ] = 0,
         aspect_ratio: Annotated[
-            str, Field(description="e.g. 16:9, 9:16, 1:1; empty for the model's default")
+            str, Field(description="e.g. 16:9, 9:16")
         ] = "",
         resolution: Annotated[
-            str, Field(description="e.g. 480p, 720p, 1080p; empty for the model's default")
+            str, Field(description="e.g. 720p, 1080p")
         ] = "",
-        negative_prompt: Annotated[str, Field(description="What to avoid, where the model takes it")] = "",
-        seed: Annotated[int, Field(ge=-1, description="Seed for repeatable results; -1 for random")] = -1,
-        audio: Annotated[bool, Field(description="Generate sound where the model can choose")] = True,
+        negative_prompt: Annotated[str, Field(description="What to avoid")] = "",
+        seed: Annotated[int, Field(ge=-1, description="-1 = random")] = -1,
+        audio: Annotated[bool, Field(description="With sound")] = True,
         wait_seconds: WaitSeconds = DEFAULT_WAIT,
         provider_options: Annotated[
             dict[str, Any],
             Field(
-                description=(
-                    "Extra provider-specific input fields, sent as they are (they override the fields above)"
-                )
+                description="Extra request fields"
             ),
         ] = {},  # noqa: B006
     ) -> Annotated[CallToolResult, JobOut]:
