@@ -6,8 +6,9 @@ memory), so the published schemas carry what a caller needs and nothing that rep
   value (`""`, `[]`, `{}`, `false`: "leave it out" says the same), no `additionalProperties: true`
   (the JSON Schema default); descriptions and every other default stay;
 - output schemas: types and structure only (no titles, descriptions or defaults; the contract in
-  the README documents the fields), `anyOf [T, null]` written as `type: [T, "null"]`, and no
-  property without a schema keyword.
+  the README documents the fields): the top level's properties with their types, nested objects
+  typed `object`, unions as `anyOf` of single types (no `type` lists, which single-type dialects
+  reject), and no property without a schema keyword.
 
 The SDK still validates arguments and builds results with the full pydantic models; these are
 only what `tools/list` shows, and each is a faithful (never stricter) reading of the model's schema.
@@ -78,17 +79,21 @@ def _types(node: dict[str, Any]) -> list[str]:
 
 
 def _typed(kinds: list[str]) -> dict[str, Any]:
+    """One `type`, or `anyOf` single-type branches (a `type` list is legal but less portable: clients
+    mapping schemas onto a single-type dialect, such as Gemini's function declarations, reject it)."""
     unique = list(dict.fromkeys(kinds))
     if not unique:
         return {}
-    return {"type": unique[0] if len(unique) == 1 else unique}
+    if len(unique) == 1:
+        return {"type": unique[0]}
+    return {"anyOf": [{"type": kind} for kind in unique]}
 
 
 def compact_output(schema: dict[str, Any], depth: int = OUTPUT_DEPTH) -> dict[str, Any]:
     """An output schema with its structure and types only: `$ref`s inlined, the properties of the
-    first `depth` object levels spelled out (deeper objects are just `object`), `anyOf` of plain
-    types merged into one `type` list, no titles, descriptions, defaults or `additionalProperties:
-    true`. Every instance the full schema admits, this one admits."""
+    first `depth` object levels spelled out (deeper objects are just `object`), `anyOf` branches
+    reduced to their types, no titles, descriptions, defaults or `additionalProperties: true`.
+    Every instance the full schema admits, this one admits."""
 
     def walk(node: Any, level: int) -> dict[str, Any]:
         if not isinstance(node, dict):
@@ -97,14 +102,10 @@ def compact_output(schema: dict[str, Any], depth: int = OUTPUT_DEPTH) -> dict[st
             branches = [walk(b, level) for b in node["anyOf"]]
             if all(set(b) <= {"type"} for b in branches):
                 return _typed([t for b in branches for t in _types(b)])
-            rich = [b for b in branches if set(b) - {"type"}]
-            plain = [t for b in branches if set(b) <= {"type"} for t in _types(b)]
-            if len(rich) == 1:  # e.g. an object or null: one schema whose type list admits both
-                return {**rich[0], **_typed(_types(rich[0]) + plain)}
             return {"anyOf": branches}
         kinds = _types(node)
         if "object" in kinds and level >= depth and "properties" in node:
-            return _typed(kinds)
+            return {"type": "object"}
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in ("title", "description", "default", "examples"):

@@ -50,9 +50,12 @@ async function main() {
     }
     for (const tool of tools) assert.ok(tool.outputSchema, `${tool.name} has no outputSchema`);
 
+    // the compact default: one line per model, starting with its id
     const models = await callTool(client, "list_models", { capability: "video" });
-    const ids = models.structuredContent.models.map((model) => model.id);
+    const ids = models.structuredContent.models.map((line) => line.split(" ")[0]);
     assert.ok(ids.includes(VIDEO_MODEL), `list_models capability=video lacks ${VIDEO_MODEL}`);
+    const full = await callTool(client, "list_models", { model: VIDEO_MODEL });
+    assert.deepEqual(full.structuredContent.models.map((model) => model.id), [VIDEO_MODEL]);
     summary.video_models = ids.length;
 
     const text = await callTool(client, "generate_text", { prompt: "Say hello", model: TEXT_MODEL });
