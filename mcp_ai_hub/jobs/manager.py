@@ -63,6 +63,8 @@ class JobManager(JobPolling):
             self._stack = AsyncExitStack()
             self._tg = await self._stack.enter_async_context(anyio.create_task_group())
             self._tg.start_soon(self._maintain)
+            if (listen := getattr(self.store, "listen", None)) is not None:  # a store with notifications
+                self._tg.start_soon(listen, self._changed_elsewhere)
         try:
             yield self
         finally:

@@ -126,6 +126,11 @@ class JobRecords:
         if await self._update(job.job_id, {"message": message}):
             await self._announce(job.job_id)
 
+    async def _changed_elsewhere(self, job_id: str, updated_at: float) -> None:
+        """A change the store notified (any process's): announced unless already seen."""
+        if updated_at > self._seen.get(job_id, 0.0):
+            await self._announce(job_id)
+
     async def _announce(self, job_id: str) -> None:
         """Wake local waiters and tell listeners that the job changed."""
         job = await self.store.get(job_id)

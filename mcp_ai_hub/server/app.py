@@ -19,7 +19,7 @@ from ..config import Settings
 from ..errors import InvalidArgument
 from ..hub import Hub
 from ..jobs.manager import JobManager
-from ..jobs.sqlite_store import SqliteJobStore
+from ..jobs.stores import open_job_store
 from ..providers.registry import Registry
 from . import audio_tools, image_tools, jobs_tools, media_blocks, models_tools, text_tools, video_tools
 
@@ -79,7 +79,7 @@ def build_server(
     catalog = catalog or Catalog.load(registry=settings.registry)
 
     hub = Hub(settings, catalog)
-    hub.attach_jobs(JobManager(hub, SqliteJobStore(settings.state_dir / "jobs.sqlite3")))
+    hub.attach_jobs(JobManager(hub, open_job_store(settings)))
     bus = InMemorySubscriptionBus()  # job status changes go to 2026-07-28 `subscriptions/listen` streams
 
     @asynccontextmanager
