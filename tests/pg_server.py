@@ -60,20 +60,48 @@ def cluster() -> str:
         as_user = ["runuser", "-u", user, "--"]
 
     def run(*args: str) -> None:
-        subprocess.run([*as_user, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       timeout=120)
+        subprocess.run(
+            [*as_user, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120
+        )
 
-    run(_binary("initdb") or "initdb", "-D", str(data), "-U", "hub", "--auth=trust", "-E", "UTF8",
-        "--no-sync", "--locale=C")
-    options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} "
-               "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    run(_binary("pg_ctl") or "pg_ctl", "-D", str(data), "-o", options, "-l", str(base / "log"), "-w",
-        "-t", "60", "start")
+    run(
+        _binary("initdb") or "initdb",
+        "-D",
+        str(data),
+        "-U",
+        "hub",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+        "--locale=C",
+    )
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    run(
+        _binary("pg_ctl") or "pg_ctl",
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(base / "log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+    )
 
     def stop() -> None:
-        subprocess.run([*as_user, _binary("pg_ctl") or "pg_ctl", "-D", str(data), "-m", "immediate", "-w",
-                        "stop"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=60)
+        subprocess.run(
+            [*as_user, _binary("pg_ctl") or "pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
     atexit.register(stop)

@@ -35,6 +35,7 @@ def pg_url() -> str:
 @pytest.fixture
 async def stores(pg_url):
     async with AsyncExitStack() as stack:
+
         def make() -> PgJobStore:
             store = PgJobStore(pg_url)
             stack.push_async_callback(store.close)
@@ -47,6 +48,7 @@ async def stores(pg_url):
 async def replicas(hub_env, workdir, pg_url):
     """`await replicas("fal")`: a Hub whose job manager runs over the test's database."""
     async with AsyncExitStack() as stack:
+
         async def make(*providers: str, **extra: str) -> Hub:
             env = hub_env(*providers, AI_HUB_JOB_STORE=pg_url, **{"AI_HUB_POLL_INTERVAL": "0.01", **extra})
             settings = Settings.load(environ=env, cwd=workdir)
@@ -61,8 +63,16 @@ async def replicas(hub_env, workdir, pg_url):
 
 def new_job(job_id: str = "job_1", **fields) -> Job:
     now = time.time()
-    return Job(job_id=job_id, kind="video", provider="fal", model="m", backend="fal", created_at=now,
-               updated_at=now, **fields)
+    return Job(
+        job_id=job_id,
+        kind="video",
+        provider="fal",
+        model="m",
+        backend="fal",
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
 
 
 def video_spec() -> JobSpec:
@@ -158,10 +168,13 @@ async def test_an_unreachable_database_is_a_storage_error_without_the_password()
     assert display_url("postgresql://a:b@h:5/d") == "postgresql://a:***@h:5/d"
 
 
-@pytest.mark.parametrize("value, says", [
-    ("mysql://h/db", "not a postgresql:// URL"),
-    ("postgresql://u:pw@h:99999/db", "not a URL"),
-])
+@pytest.mark.parametrize(
+    "value, says",
+    [
+        ("mysql://h/db", "not a postgresql:// URL"),
+        ("postgresql://u:pw@h:99999/db", "not a URL"),
+    ],
+)
 def test_a_bad_job_store_url_is_a_start_up_error_naming_the_variable(value, says, workdir):
     with pytest.raises(SettingsError) as err:
         Settings.load(environ={"AI_HUB_JOB_STORE": value}, cwd=workdir)
@@ -179,6 +192,7 @@ async def test_replicas_poll_a_job_once_all_read_it_and_all_hear_its_changes(rep
     hubs = [await replicas("fal") for _ in range(3)]
     heard: list[list[str]] = [[] for _ in hubs]
     for hub, log in zip(hubs, heard):
+
         async def listener(job_id: str, log: list[str] = log) -> None:
             log.append(job_id)
 
@@ -234,8 +248,9 @@ async def test_a_subscriber_on_one_replica_hears_of_a_job_another_replica_runs(
     reader_env = {k: v for k, v in env.items() if k != "FAL_KEY"}
     kwargs = {"message_handler": on_message} if mode == "legacy" else {}
     async with connect(env) as runner, connect(reader_env, **kwargs) as reader:
-        started = await runner.call_tool("generate_video", {"prompt": "a fox", "model": f"fal/{VIDEO}",
-                                                            "wait_seconds": 0})
+        started = await runner.call_tool(
+            "generate_video", {"prompt": "a fox", "model": f"fal/{VIDEO}", "wait_seconds": 0}
+        )
         job_id = started.structured_content["job_id"]
         uri = f"jobs://{job_id}"
         if mode == "legacy":

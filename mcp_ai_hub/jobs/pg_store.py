@@ -149,8 +149,15 @@ class PgJobStore:
                     await self._migrate(conn)
             except (psycopg.Error, OSError) as exc:
                 raise self._storage_error(exc) from None
-            pool = AsyncConnectionPool(self.url, min_size=1, max_size=POOL_SIZE, kwargs=_conninfo_kwargs(),
-                                       open=False, timeout=CONNECT_TIMEOUT * 3, name="mcp-ai-hub")
+            pool = AsyncConnectionPool(
+                self.url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs=_conninfo_kwargs(),
+                open=False,
+                timeout=CONNECT_TIMEOUT * 3,
+                name="mcp-ai-hub",
+            )
             await pool.open(wait=False)
             self._pool = pool
             return pool
@@ -162,8 +169,9 @@ class PgJobStore:
                 "CREATE TABLE IF NOT EXISTS ai_hub_schema "
                 "(component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
-            row = await (await conn.execute(
-                "SELECT version FROM ai_hub_schema WHERE component = 'jobs'")).fetchone()
+            row = await (
+                await conn.execute("SELECT version FROM ai_hub_schema WHERE component = 'jobs'")
+            ).fetchone()
             version = row[0] if row else 0
             if version > SCHEMA_VERSION:
                 raise StorageError(
@@ -217,29 +225,43 @@ class PgJobStore:
             where.append("kind = %s")
             args.append(kind)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = await self._run(f"{_SELECT} {clause} ORDER BY created_at DESC LIMIT %s", (*args, limit),
-                               fetch="all")
+        rows = await self._run(
+            f"{_SELECT} {clause} ORDER BY created_at DESC LIMIT %s", (*args, limit), fetch="all"
+        )
         return [_row_to_job(r) for r in rows]
 
     async def active(self) -> list[Job]:
-        rows = await self._run(f"{_SELECT} WHERE status = ANY(%s) ORDER BY created_at", (_ACTIVE,),
-                               fetch="all")
+        rows = await self._run(
+            f"{_SELECT} WHERE status = ANY(%s) ORDER BY created_at", (_ACTIVE,), fetch="all"
+        )
         return [_row_to_job(r) for r in rows]
 
     async def changed_since(self, since: float) -> list[tuple[str, float]]:
-        rows = await self._run("SELECT job_id, updated_at FROM ai_hub_jobs WHERE updated_at > %s "
-                               "ORDER BY updated_at", (since,), fetch="all")
+        rows = await self._run(
+            "SELECT job_id, updated_at FROM ai_hub_jobs WHERE updated_at > %s ORDER BY updated_at",
+            (since,),
+            fetch="all",
+        )
         return [(r[0], r[1]) for r in rows]
 
     # --- writes ---------------------------------------------------------------------------------
 
     async def insert(self, job: Job) -> None:
         values = [_encode(name, getattr(job, name)) for name in _COLUMNS]
-        await self._run(f"INSERT INTO ai_hub_jobs ({','.join(_COLUMNS)}) VALUES "
-                        f"({','.join(['%s'] * len(_COLUMNS))})", values)
+        await self._run(
+            f"INSERT INTO ai_hub_jobs ({','.join(_COLUMNS)}) VALUES ({','.join(['%s'] * len(_COLUMNS))})",
+            values,
+        )
 
-    async def update(self, job_id: str, changes: dict[str, Any], *, owner: str | None = None,
-                     active_only: bool = True, not_phase: str = "") -> bool:
+    async def update(
+        self,
+        job_id: str,
+        changes: dict[str, Any],
+        *,
+        owner: str | None = None,
+        active_only: bool = True,
+        not_phase: str = "",
+    ) -> bool:
         """Apply `changes` (and bump `updated_at`) if the job is still active and, when `owner` is
         given, still leased by it. Returns whether the row changed."""
         changes = {**changes, "updated_at": max(time.time(), changes.get("updated_at", 0))}
@@ -285,11 +307,15 @@ class PgJobStore:
     async def release(self, owner: str, job_ids: list[str] | None = None) -> None:
         """Give up leases (on shutdown) so another replica can take the jobs over at once."""
         if job_ids is None:
-            await self._run("UPDATE ai_hub_jobs SET lease_owner = NULL, lease_until = 0 "
-                            "WHERE lease_owner = %s", (owner,))
+            await self._run(
+                "UPDATE ai_hub_jobs SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = %s", (owner,)
+            )
         else:
-            await self._run("UPDATE ai_hub_jobs SET lease_owner = NULL, lease_until = 0 "
-                            "WHERE lease_owner = %s AND job_id = ANY(%s)", (owner, list(job_ids)))
+            await self._run(
+                "UPDATE ai_hub_jobs SET lease_owner = NULL, lease_until = 0 "
+                "WHERE lease_owner = %s AND job_id = ANY(%s)",
+                (owner, list(job_ids)),
+            )
 
     async def purge(self, finished_before: float) -> int:
         return await self._run(
@@ -319,7 +345,8 @@ class PgJobStore:
                             continue
                         await on_change(job_id, updated)
             except (psycopg.Error, OSError) as exc:
-                log.warning("job notifications: %s; reconnecting in %gs",
-                            self._storage_error(exc).message, wait)
+                log.warning(
+                    "job notifications: %s; reconnecting in %gs", self._storage_error(exc).message, wait
+                )
             await anyio.sleep(wait)
             wait = min(LISTEN_RETRY[1], wait * 2)
