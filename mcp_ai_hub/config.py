@@ -143,9 +143,11 @@ def _media_store(env: dict[str, str]) -> str:
     missing = [v for v in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if not env.get(v, "").strip()]
     if missing:
         raise SettingsError(f"AI_HUB_MEDIA_STORE: set {' and '.join(missing)} (the S3 credentials)")
-    endpoint = env.get("AWS_ENDPOINT_URL", "").strip()
-    if endpoint and (urlsplit(endpoint).scheme not in ("http", "https") or not urlsplit(endpoint).hostname):
-        raise SettingsError(f"AWS_ENDPOINT_URL: {endpoint!r} is not an http(s) URL")
+    for var in ("AWS_ENDPOINT_URL", "AI_HUB_MEDIA_PUBLIC_ENDPOINT"):
+        endpoint = env.get(var, "").strip()
+        parts = urlsplit(endpoint)
+        if endpoint and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise SettingsError(f"{var}: {endpoint!r} is not an http(s) URL")
     return raw
 
 

@@ -48,6 +48,7 @@ class S3Config:
     region: str = "us-east-1"
     endpoint: str = ""  # "" is AWS's own endpoint for the region
     session_token: str = ""
+    public_endpoint: str = ""  # where clients reach the store, for presigned URLs ("": `endpoint`)
 
     @classmethod
     def from_env(cls, env: dict[str, str]) -> S3Config:
@@ -58,6 +59,7 @@ class S3Config:
             get("AWS_REGION") or get("AWS_DEFAULT_REGION") or "us-east-1",
             get("AWS_ENDPOINT_URL").rstrip("/"),
             get("AWS_SESSION_TOKEN"),
+            get("AI_HUB_MEDIA_PUBLIC_ENDPOINT").rstrip("/"),
         )
 
     def __repr__(self) -> str:
@@ -86,14 +88,12 @@ class Signer:
         stamp: str,
     ) -> tuple[str, str]:
         """(signed header names, signature) of a request; `headers` keys are lower-case."""
-        path = urlsplit(url).path or "/"
+        path = urlsplit(url).path or "/"  # already URI-encoded once, as S3 wants it (see url())
         canonical_query = _canonical_query(query)
         names = sorted(headers)
         canonical_headers = "".join(f"{n}:{' '.join(headers[n].split())}\n" for n in names)
         signed = ";".join(names)
-        request = "\n".join(
-            [method, _quote(path, safe="/-_.~"), canonical_query, canonical_headers, signed, payload_hash]
-        )
+        request = f"{method}\n{path}\n{canonical_query}\n{canonical_headers}\n{signed}\n{payload_hash}"
         scope = f"{stamp[:8]}/{self.config.region}/s3/aws4_request"
         to_sign = "\n".join(["AWS4-HMAC-SHA256", stamp, scope, hashlib.sha256(request.encode()).hexdigest()])
         return signed, hmac.new(self._key(stamp[:8]), to_sign.encode(), hashlib.sha256).hexdigest()
@@ -152,16 +152,19 @@ class S3Bucket:
         self.signer = Signer(config)
         self._client: httpx2.AsyncClient | None = None
 
-    def url(self, key: str) -> str:
+    def url(self, key: str, endpoint: str = "") -> str:
         path = _quote(key, safe="/-_.~")
-        if self.config.endpoint:
-            return f"{self.config.endpoint}/{self.bucket}/{path}"
+        endpoint = endpoint or self.config.endpoint
+        if endpoint:
+            return f"{endpoint}/{self.bucket}/{path}"
         if "." in self.bucket:  # a dotted bucket breaks the TLS wildcard of virtual-hosted names
             return f"https://s3.{self.config.region}.amazonaws.com/{self.bucket}/{path}"
         return f"https://{self.bucket}.s3.{self.config.region}.amazonaws.com/{path}"
 
     def presign(self, key: str, seconds: float) -> str:
-        return self.signer.presign(self.url(key), int(seconds))
+        """A GET URL for clients: on AI_HUB_MEDIA_PUBLIC_ENDPOINT when set (the store's address as
+        clients reach it, e.g. outside a container network), else where the hub reaches it."""
+        return self.signer.presign(self.url(key, self.config.public_endpoint), int(seconds))
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -208,9 +211,10 @@ class S3Bucket:
             await anyio.sleep(0.2 * 2**attempt)
         raise self._error(doing, detail)
 
-    async def put_file(self, key: str, path: Path, content_type: str, part_size: int = PART_SIZE) -> None:
-        """Upload a file: one PUT when it fits one part, else a multipart upload read part by part
-        (memory: one part), aborted if any part fails."""
+    async def put_file(self, key: str, path: Path, content_type: str, part_size: int = 0) -> None:
+        """Upload a file: one PUT when it fits one part (PART_SIZE), else a multipart upload read part
+        by part (memory: one part), aborted if any part fails."""
+        part_size = part_size or PART_SIZE
         size = path.stat().st_size
         meta = {"content-type": content_type}
         if size <= part_size:

@@ -148,7 +148,10 @@ class JobManager(JobPolling):
         if status and status not in STATUSES:
             raise InvalidArgument(f"unknown status {status!r}",
                                   hint="Use queued, running, succeeded, failed or cancelled")
-        return await self.store.recent(status, max(1, min(limit, 200)), kind)
+        jobs = await self.store.recent(status, max(1, min(limit, 200)), kind)
+        for job in jobs:
+            job.outputs = [self.hub.media.present(o) for o in job.outputs]
+        return jobs
 
     async def wait(
         self,

@@ -70,6 +70,7 @@ class JobRecords:
                 hint=f"Job ids come from the tool that started the job; finished "
                 f"jobs are kept {days:g} days. See list_jobs",
             )
+        job.outputs = [self.hub.media.present(o) for o in job.outputs]  # e.g. presigned URLs renewed
         return job
 
     # --- writing records: keys (and echoes of them) never reach the store ---------------------------

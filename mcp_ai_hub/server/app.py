@@ -79,6 +79,10 @@ def build_server(
     catalog = catalog or Catalog.load(registry=settings.registry)
 
     hub = Hub(settings, catalog)
+    if settings.media_store:  # AI_HUB_MEDIA_STORE: outputs kept in an S3 bucket, the output dir as a cache
+        from ..s3_media import S3MediaStore
+
+        hub.media = S3MediaStore(settings)
     hub.attach_jobs(JobManager(hub, open_job_store(settings)))
     bus = InMemorySubscriptionBus()  # job status changes go to 2026-07-28 `subscriptions/listen` streams
 
@@ -94,6 +98,7 @@ def build_server(
                 finally:
                     tg.cancel_scope.cancel()
         finally:
+            await hub.media.aclose()
             await hub.aclose()
 
     mcp = HubServer(
