@@ -151,13 +151,6 @@ def _media_store(env: dict[str, str]) -> str:
     return raw
 
 
-def _public_url(env: dict[str, str]) -> str:
-    raw = env.get("AI_HUB_PUBLIC_URL", "").strip().rstrip("/")
-    if raw and (urlsplit(raw).scheme not in ("http", "https") or not urlsplit(raw).hostname):
-        raise SettingsError(f"AI_HUB_PUBLIC_URL: {raw!r} is not an http(s) URL")
-    return raw
-
-
 def _with_endpoints(registry: Registry, env: dict[str, str]) -> Registry:
     """`registry` plus a provider per user-configured OpenAI-compatible endpoint."""
     raw = env.get(ENDPOINTS_VAR, "").strip()
@@ -196,7 +189,6 @@ class Settings:
     job_store: str = field(default="", repr=False)  # AI_HUB_JOB_STORE: a postgresql:// URL ("": SQLite)
     media_store: str = ""  # AI_HUB_MEDIA_STORE: an s3://bucket/prefix URL ("": the output directory)
     media_url_ttl: float = 3600.0  # AI_HUB_MEDIA_URL_TTL: seconds a presigned media URL stays valid
-    public_url: str = ""  # AI_HUB_PUBLIC_URL: where providers can reach this hub (webhooks)
     registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
@@ -246,7 +238,6 @@ class Settings:
             job_store=_job_store(env),
             media_store=_media_store(env),
             media_url_ttl=min(_number(env, "AI_HUB_MEDIA_URL_TTL", 3600.0, float, 1), MAX_PRESIGN_SECONDS),
-            public_url=_public_url(env),
             registry=registry,
         )
 

@@ -220,7 +220,6 @@ def test_the_bucket_write_check_runs_before_billed_calls(workdir, s3_endpoint, b
             "AWS_ENDPOINT_URL:",
         ),
         ({"AI_HUB_MEDIA_URL_TTL": "0"}, "AI_HUB_MEDIA_URL_TTL:"),
-        ({"AI_HUB_PUBLIC_URL": "hub.example.com"}, "AI_HUB_PUBLIC_URL:"),
     ],
 )
 def test_bad_media_store_settings_are_start_up_errors_naming_the_variable(env, says, workdir):

@@ -16,10 +16,11 @@ Life of a job (`JobManager.start`):
 4. On success every output is downloaded at once into `AI_HUB_OUTPUT_DIR` (streamed), each
    recorded as it lands, so a restart saves only what is missing: each file exactly once.
 
-Several processes may share `AI_HUB_STATE_DIR`: every process reads every job, a lease decides
-which one polls, and each process takes over jobs whose lease expired or whose holder died (also
-at start-up: that is how unfinished jobs resume). Status changes, local or seen in the database,
-go to listeners (the server layer turns them into resource-updated notifications).
+Several processes may share `AI_HUB_STATE_DIR` (replicas: `AI_HUB_JOB_STORE`'s PostgreSQL
+database, whose change notifications are announced as they arrive): every process reads every
+job, a lease decides which one polls, and each process takes over jobs whose lease expired or
+whose holder died (also at start-up: that is how unfinished jobs resume). Status changes, local or
+seen in the database, go to listeners (the server layer turns them into resource-updated notifications).
 
 Settings: `AI_HUB_POLL_INTERVAL` (seconds; overrides every backend's first interval, the backoff
 ceiling becomes 4x it), `AI_HUB_JOB_LEASE_SECONDS` (default 30), `AI_HUB_JOB_RETENTION_DAYS`
