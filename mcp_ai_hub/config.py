@@ -8,11 +8,14 @@ Nothing here touches the network or the disk beyond reading `.env`.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .providers.registry import BUILTINS, CAPABILITIES, Registry, RegistryError
 
@@ -27,6 +30,8 @@ ENDPOINTS_VAR = "AI_HUB_OPENAI_COMPATIBLE"
 
 DEFAULT_INLINE_MAX_BYTES = 1_000_000
 DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024**3
+MAX_PRESIGN_SECONDS = 7 * 86400  # the longest a Signature V4 presigned URL may live
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def parse_dotenv(text: str) -> dict[str, str]:
@@ -100,6 +105,52 @@ def _date(env: dict[str, str], var: str) -> date | None:
         raise SettingsError(f"{var}: {raw!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def _job_store(env: dict[str, str]) -> str:
+    """AI_HUB_JOB_STORE: "" (SQLite in the state directory) or a PostgreSQL URL whose driver is installed."""
+    raw = env.get("AI_HUB_JOB_STORE", "").strip()
+    if raw in ("", "sqlite"):
+        return ""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - parsing the port raises on a bad one
+    except ValueError as exc:
+        raise SettingsError(f"AI_HUB_JOB_STORE: {_without_password(raw)!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(f"AI_HUB_JOB_STORE: {_without_password(raw)!r} is not a postgresql:// URL "
+                            "(leave it unset for the SQLite database in AI_HUB_STATE_DIR)")
+    if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("psycopg_pool") is None:
+        raise SettingsError("AI_HUB_JOB_STORE: a PostgreSQL job store needs the postgres extra: "
+                            "pip install 'mcp-ai-hub[postgres]'")
+    return raw
+
+
+def _media_store(env: dict[str, str]) -> str:
+    """AI_HUB_MEDIA_STORE: "" (the output directory) or `s3://bucket/prefix` with AWS credentials set."""
+    raw = env.get("AI_HUB_MEDIA_STORE", "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme != "s3" or not BUCKET_NAME.match(parts.netloc) or parts.query or parts.fragment:
+        raise SettingsError(f"AI_HUB_MEDIA_STORE: {raw!r} is not an s3://bucket/prefix URL "
+                            "(a bucket name of 3-63 lowercase letters, digits, dots and hyphens)")
+    missing = [v for v in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") if not env.get(v, "").strip()]
+    if missing:
+        raise SettingsError(f"AI_HUB_MEDIA_STORE: set {' and '.join(missing)} (the S3 credentials)")
+    for var in ("AWS_ENDPOINT_URL", "AI_HUB_MEDIA_PUBLIC_ENDPOINT"):
+        endpoint = env.get(var, "").strip()
+        parts = urlsplit(endpoint)
+        if endpoint and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise SettingsError(f"{var}: {endpoint!r} is not an http(s) URL")
+    return raw
+
+
 def _with_endpoints(registry: Registry, env: dict[str, str]) -> Registry:
     """`registry` plus a provider per user-configured OpenAI-compatible endpoint."""
     raw = env.get(ENDPOINTS_VAR, "").strip()
@@ -135,6 +186,9 @@ class Settings:
     today_override: date | None = None  # AI_HUB_TODAY: the date lifecycles are judged by (tests, what-ifs)
     allow_private_urls: str = ""  # AI_HUB_ALLOW_PRIVATE_URLS: internal addresses input URLs may reach
     read_timeout: float = 0.0  # AI_HUB_READ_TIMEOUT: seconds a provider may stay silent (0: per request kind)
+    job_store: str = field(default="", repr=False)  # AI_HUB_JOB_STORE: a postgresql:// URL ("": SQLite)
+    media_store: str = ""  # AI_HUB_MEDIA_STORE: an s3://bucket/prefix URL ("": the output directory)
+    media_url_ttl: float = 3600.0  # AI_HUB_MEDIA_URL_TTL: seconds a presigned media URL stays valid
     registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
@@ -181,6 +235,9 @@ class Settings:
             today_override=_date(env, "AI_HUB_TODAY"),
             allow_private_urls=env.get("AI_HUB_ALLOW_PRIVATE_URLS", "").strip(),
             read_timeout=_number(env, "AI_HUB_READ_TIMEOUT", 0.0, float, 0),
+            job_store=_job_store(env),
+            media_store=_media_store(env),
+            media_url_ttl=min(_number(env, "AI_HUB_MEDIA_URL_TTL", 3600.0, float, 1), MAX_PRESIGN_SECONDS),
             registry=registry,
         )
 
@@ -217,6 +274,10 @@ class Settings:
         return self.env.get(f"AI_HUB_DEFAULT_{capability.upper()}_MODEL", "").strip()
 
     def secrets(self) -> list[str]:
-        """Every configured key (and the HTTP mode's token), for redaction."""
-        names = [*self.registry.key_vars(), "AI_HUB_HTTP_TOKEN"]
-        return [v for var in names if (v := self.env.get(var, "").strip())]
+        """Every configured key (the HTTP mode's token, S3 credentials, the database password too), for
+        redaction."""
+        names = [*self.registry.key_vars(), "AI_HUB_HTTP_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+        found = [v for var in names if (v := self.env.get(var, "").strip())]
+        if self.job_store and (password := urlsplit(self.job_store).password):
+            found.extend({password, unquote(password)})
+        return found

@@ -17,7 +17,7 @@ from .catalog import Catalog, ManifestError
 from .config import Settings, SettingsError
 from .errors import HubError, ProviderAuth, StorageError, redact
 from .hub import Hub
-from .jobs.sqlite_store import SqliteJobStore
+from .jobs.stores import open_job_store
 from .listing import refresh, retired_by_listing
 
 # the verdict for a failed listing, by the error's code
@@ -65,8 +65,9 @@ async def check_providers(hub: Hub) -> list[ProviderCheck]:
 def check_dirs(hub: Hub) -> list[tuple[str, str]]:
     """(what, "" when writable else the error) for the output and the state directory."""
     results = []
-    store = SqliteJobStore(hub.settings.state_dir / "jobs.sqlite3")
-    for what, check in (("output dir", hub.media.check_writable), ("state dir", store.check_writable)):
+    store = open_job_store(hub.settings)  # SQLite in the state dir, or AI_HUB_JOB_STORE's database
+    job_store = "job database" if hub.settings.job_store else "state dir"
+    for what, check in (("output dir", hub.media.check_writable), (job_store, store.check_writable)):
         try:
             check()
             results.append((what, ""))

@@ -158,6 +158,8 @@ class Media:
     height: int | None = None
     duration_seconds: float | None = None
     source_url: str | None = None
+    url: str | None = None  # a presigned URL, when the media store is S3
+    url_expires_at: str | None = None
 
     @property
     def name(self) -> str:
@@ -171,7 +173,8 @@ class Media:
         """The contract's media object."""
         return MediaOut(path=str(self.path), uri=self.path.as_uri(), resource_uri=self.resource_uri,
                         mime_type=self.mime_type, bytes=self.bytes, width=self.width, height=self.height,
-                        duration_seconds=self.duration_seconds, source_url=self.source_url).to_dict()
+                        duration_seconds=self.duration_seconds, source_url=self.source_url, url=self.url,
+                        url_expires_at=self.url_expires_at).to_dict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Media:
@@ -183,6 +186,8 @@ class Media:
             data.get("height"),
             data.get("duration_seconds"),
             data.get("source_url"),
+            data.get("url"),
+            data.get("url_expires_at"),
         )
 
 
@@ -314,6 +319,26 @@ class MediaStore:
                 raise OutputTooLarge(f"output from {provider} is {declared} bytes, over {self.max_bytes}",
                                      hint="Raise AI_HUB_MAX_OUTPUT_BYTES or ask for a smaller output")
             return await self.save_stream(response.aiter_bytes(), provider, mime_hint=hint, source_url=url)
+
+    async def discard(self, media: Media) -> None:
+        """Delete a saved file that no job or result will refer to."""
+        with contextlib.suppress(OSError):
+            await anyio.Path(media.path).unlink(missing_ok=True)
+
+    async def lookup(self, name: str) -> Media:
+        """The media behind `media://{name}` (InvalidArgument when there is none)."""
+        return await anyio.to_thread.run_sync(lambda: self.describe(self.path_of(name)))
+
+    async def read(self, media: Media) -> bytes:
+        """The bytes of a saved file."""
+        return await anyio.Path(media.path).read_bytes()
+
+    def present(self, output: dict[str, Any]) -> dict[str, Any]:
+        """A stored media object as a result shows it (a store with URLs refreshes them here)."""
+        return output
+
+    async def aclose(self) -> None:
+        """Release what the store holds open (nothing, for the output directory)."""
 
     def path_of(self, name: str) -> Path:
         """The file behind `media://{name}`; only plain names inside the output directory."""

@@ -22,6 +22,8 @@ class MediaOut(BaseModel):
     height: int | None = None
     duration_seconds: float | None = None
     source_url: str | None = None
+    url: str | None = None  # a presigned URL of the file in the S3 media store (AI_HUB_MEDIA_STORE)
+    url_expires_at: str | None = None  # when `url` stops working (RFC 3339)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

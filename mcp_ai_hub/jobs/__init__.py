@@ -5,6 +5,7 @@ timeouts and server restarts.
     backend   the interface a provider's asynchronous API implements (`JobBackend`), the job spec
               a capability hands over, and what a poll reports
     store     job records and the `JobStore` interface, with its SQLite implementation
+    pg_store  the PostgreSQL implementation (replicas; change notifications); `stores` picks one
     outputs   saving a finished job's outputs into the media store
     manager   `JobManager`: persist, submit once, poll, save, cancel, resume, share with other processes
 

@@ -16,10 +16,11 @@ Life of a job (`JobManager.start`):
 4. On success every output is downloaded at once into `AI_HUB_OUTPUT_DIR` (streamed), each
    recorded as it lands, so a restart saves only what is missing: each file exactly once.
 
-Several processes may share `AI_HUB_STATE_DIR`: every process reads every job, a lease decides
-which one polls, and each process takes over jobs whose lease expired or whose holder died (also
-at start-up: that is how unfinished jobs resume). Status changes, local or seen in the database,
-go to listeners (the server layer turns them into resource-updated notifications).
+Several processes may share `AI_HUB_STATE_DIR` (replicas: `AI_HUB_JOB_STORE`'s PostgreSQL
+database, whose change notifications are announced as they arrive): every process reads every
+job, a lease decides which one polls, and each process takes over jobs whose lease expired or
+whose holder died (also at start-up: that is how unfinished jobs resume). Status changes, local or
+seen in the database, go to listeners (the server layer turns them into resource-updated notifications).
 
 Settings: `AI_HUB_POLL_INTERVAL` (seconds; overrides every backend's first interval, the backoff
 ceiling becomes 4x it), `AI_HUB_JOB_LEASE_SECONDS` (default 30), `AI_HUB_JOB_RETENTION_DAYS`
@@ -63,6 +64,8 @@ class JobManager(JobPolling):
             self._stack = AsyncExitStack()
             self._tg = await self._stack.enter_async_context(anyio.create_task_group())
             self._tg.start_soon(self._maintain)
+            if (listen := getattr(self.store, "listen", None)) is not None:  # a store with notifications
+                self._tg.start_soon(listen, self._changed_elsewhere)
         try:
             yield self
         finally:
@@ -146,7 +149,10 @@ class JobManager(JobPolling):
         if status and status not in STATUSES:
             raise InvalidArgument(f"unknown status {status!r}",
                                   hint="Use queued, running, succeeded, failed or cancelled")
-        return await self.store.recent(status, max(1, min(limit, 200)), kind)
+        jobs = await self.store.recent(status, max(1, min(limit, 200)), kind)
+        for job in jobs:
+            job.outputs = [self.hub.media.present(o) for o in job.outputs]
+        return jobs
 
     async def wait(
         self,

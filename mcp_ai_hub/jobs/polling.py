@@ -275,6 +275,7 @@ class JobPolling(JobRecords):
                     await anyio.sleep(min(30.0, (self.poll_override or 1.0) * 2**attempts))
             outputs.append(media.to_dict())
             if not await self._update(job.job_id, {"outputs": outputs}, owner=self.owner):
+                await self.hub.media.discard(media)  # the job went on elsewhere: not saved twice
                 return
         count = len(outputs)
         message = "completed" if not count else f"{count} file{'s' if count > 1 else ''} saved"

@@ -70,6 +70,7 @@ class JobRecords:
                 hint=f"Job ids come from the tool that started the job; finished "
                 f"jobs are kept {days:g} days. See list_jobs",
             )
+        job.outputs = [self.hub.media.present(o) for o in job.outputs]  # e.g. presigned URLs renewed
         return job
 
     # --- writing records: keys (and echoes of them) never reach the store ---------------------------
@@ -125,6 +126,11 @@ class JobRecords:
     async def _note(self, job: Job, message: str) -> None:
         if await self._update(job.job_id, {"message": message}):
             await self._announce(job.job_id)
+
+    async def _changed_elsewhere(self, job_id: str, updated_at: float) -> None:
+        """A change the store notified (any process's): announced unless already seen."""
+        if updated_at > self._seen.get(job_id, 0.0):
+            await self._announce(job_id)
 
     async def _announce(self, job_id: str) -> None:
         """Wake local waiters and tell listeners that the job changed."""

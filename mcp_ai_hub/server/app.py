@@ -19,7 +19,7 @@ from ..config import Settings
 from ..errors import InvalidArgument
 from ..hub import Hub
 from ..jobs.manager import JobManager
-from ..jobs.sqlite_store import SqliteJobStore
+from ..jobs.stores import open_job_store
 from ..providers.registry import Registry
 from . import (
     audio_tools,
@@ -90,7 +90,11 @@ def build_server(
     catalog = catalog or Catalog.load(registry=settings.registry)
 
     hub = Hub(settings, catalog)
-    hub.attach_jobs(JobManager(hub, SqliteJobStore(settings.state_dir / "jobs.sqlite3")))
+    if settings.media_store:  # AI_HUB_MEDIA_STORE: outputs kept in an S3 bucket, the output dir as a cache
+        from ..s3_media import S3MediaStore
+
+        hub.media = S3MediaStore(settings)
+    hub.attach_jobs(JobManager(hub, open_job_store(settings)))
     bus = InMemorySubscriptionBus()  # job status changes go to 2026-07-28 `subscriptions/listen` streams
     client_log = None
 
@@ -109,6 +113,7 @@ def build_server(
                     tg.cancel_scope.cancel()
         finally:
             client_log.detach()
+            await hub.media.aclose()
             await hub.aclose()
 
     mcp = HubServer(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.resources.templates import ResourceTemplate
 from mcp.server.mcpserver.resources.types import FunctionResource
@@ -22,10 +21,10 @@ class _MediaTemplate(ResourceTemplate):
     hub: Any = None
 
     async def create_resource(self, uri: str, params: dict[str, Any], context: Any) -> FunctionResource:
-        media = self.hub.media.describe(self.hub.media.path_of(params["name"]))
+        media = await self.hub.media.lookup(params["name"])  # the output dir, or the S3 media store
 
         async def read() -> bytes:
-            return await anyio.Path(media.path).read_bytes()
+            return await self.hub.media.read(media)
 
         return FunctionResource(uri=uri, name=media.name, mime_type=media.mime_type, fn=read)
 
@@ -34,7 +33,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
     @mcp.resource("media://{name}", name="media", title="Saved output", mime_type="application/octet-stream",
                   description="A file the hub saved (image, audio, video), as a blob with its MIME type")
     async def media_resource(name: str) -> bytes:  # replaced below; kept for the template's schema
-        return await anyio.Path(hub.media.path_of(name)).read_bytes()
+        return await hub.media.read(await hub.media.lookup(name))
 
     manager = mcp._resource_manager  # the SDK has no public hook for per-read MIME types
     plain = manager._templates["media://{name}"]
@@ -48,7 +47,8 @@ def media_blocks(items: list[Media], hub: Hub) -> list[ContentBlock]:
         blocks.append(ResourceLink(type="resource_link", uri=media.resource_uri, name=media.name,
                                    mime_type=media.mime_type, size=media.bytes,
                                    description=f"saved at {media.path}"))
-        small = media.bytes <= hub.settings.inline_max_bytes
+        # inline only what this server has on disk (another replica's output is in the media store)
+        small = media.bytes <= hub.settings.inline_max_bytes and media.path.is_file()
         if small and media.mime_type.startswith(("image/", "audio/")):
             data = base64.b64encode(media.path.read_bytes()).decode("ascii")
             cls = ImageContent if media.mime_type.startswith("image/") else AudioContent
