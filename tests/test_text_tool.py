@@ -238,9 +238,11 @@ async def test_the_tool_schema_is_flat_documented_and_nullable_free(connect, hub
     assert set(out) == {"text", "citations", "model", "provider", "finish_reason", "usage", "cost_usd",
                         "results", "text_file"}
     assert out["finish_reason"]["anyOf"] == [
-        {"enum": ["stop", "length", "content_filter", "tool_calls", "other"], "type": "string"}, {"type": "null"}]
+        {"enum": ["stop", "length", "content_filter", "tool_calls", "other"], "type": "string"},
+        {"type": "null"},
+    ]
     assert "catalog://guide" in tool.description  # provider_options per provider: in the guide
-    guide = (await client_guide(connect, hub_env))
+    guide = await client_guide(connect, hub_env)
     for provider in ("openai", "anthropic", "gemini", "xai", "together"):
         assert f"**{provider}**" in guide.split("## image")[0]  # each text provider's notes
 
