@@ -45,8 +45,8 @@ else:
 
     else:
 
-        @mcp.tool()
-        async def generate_text(prompt: str, ctx: Context) -> str:
+        @mcp.tool(name="generate_text")
+        async def generate_text_streamed(prompt: str, ctx: Context) -> str:
             pieces: list[str] = []
             last = time.monotonic()
             async with client.stream("POST", spec["url"], headers=spec["headers"], content=spec["body"]) as r:

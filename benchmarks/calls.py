@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-
 from harness import BARE, HUB, HarnessError, RpcProcess, hub_env, median, percentile, tool_text
 
 MODEL = "openai/gpt-5.2"
@@ -55,9 +54,10 @@ def per_call(cloud: Any, workdir: Path, rounds: int = 7, calls: int = 60) -> dic
         request_file = workdir / "bare-http.json"
         request_file.write_text(json.dumps(spec))
         bare_env = dict(env, BENCH_REQUEST=str(request_file))
-        with RpcProcess([sys.executable, BARE, "http"], bare_env, workdir) as bare, httpx2.Client(
-            timeout=httpx2.Timeout(30.0)
-        ) as direct:
+        with (
+            RpcProcess([sys.executable, BARE, "http"], bare_env, workdir) as bare,
+            httpx2.Client(timeout=httpx2.Timeout(30.0)) as direct,
+        ):
             bare.initialize()
 
             def direct_call() -> float:
@@ -66,8 +66,11 @@ def per_call(cloud: Any, workdir: Path, rounds: int = 7, calls: int = 60) -> dic
                 response.json()
                 return time.perf_counter() - started
 
-            variants = {"hub": lambda: timed_call(hub, PLAIN_ARGS),
-                        "bare": lambda: timed_call(bare, {"prompt": "Say hello."}), "direct": direct_call}
+            variants = {
+                "hub": lambda: timed_call(hub, PLAIN_ARGS),
+                "bare": lambda: timed_call(bare, {"prompt": "Say hello."}),
+                "direct": direct_call,
+            }
             for run in variants.values():  # warm up every path (connections, caches, JIT-free Python)
                 for _ in range(20):
                     run()
@@ -85,9 +88,10 @@ def per_call(cloud: Any, workdir: Path, rounds: int = 7, calls: int = 60) -> dic
 
 def burst(proc: RpcProcess, args: dict[str, Any], n: int) -> float:
     started = time.perf_counter()
-    ids = proc.call_many("tools/call", [
-        {"name": "generate_text", "arguments": args, "_meta": {"progressToken": f"p{i}"}} for i in range(n)
-    ])
+    ids = proc.call_many(
+        "tools/call",
+        [{"name": "generate_text", "arguments": args, "_meta": {"progressToken": f"p{i}"}} for i in range(n)],
+    )
     last = started
     for rid in ids:
         arrived, message = proc.wait(rid, timeout=60)
@@ -114,8 +118,9 @@ def concurrent(cloud: Any, workdir: Path, rounds: int = 7, n: int = 100, seconds
                 raise HarnessError("the hub's generate_text request was not streamed")
             request_file = workdir / "bare-stream.json"
             request_file.write_text(json.dumps(spec))
-            with RpcProcess([sys.executable, BARE, "stream"], dict(env, BENCH_REQUEST=str(request_file)),
-                            workdir) as bare:
+            with RpcProcess(
+                [sys.executable, BARE, "stream"], dict(env, BENCH_REQUEST=str(request_file)), workdir
+            ) as bare:
                 bare.initialize()
                 single = timed_call(bare, {"prompt": "Say hello."})
                 servers = {"hub": (hub, STREAM_ARGS), "bare": (bare, {"prompt": "Say hello."})}
@@ -127,10 +132,18 @@ def concurrent(cloud: Any, workdir: Path, rounds: int = 7, n: int = 100, seconds
                     for name, (proc, args) in servers.items():
                         walls[name].append(burst(proc, args, n))
                     fake.requests.clear()
-                progress = {name: (proc.notifications - notes[name]) / (rounds * n)
-                            for name, (proc, _) in servers.items()}
+                progress = {
+                    name: (proc.notifications - notes[name]) / (rounds * n)
+                    for name, (proc, _) in servers.items()
+                }
     finally:
         fake.state.pop("text", None)
-    return {"hub_wall": median(walls["hub"]), "bare_wall": median(walls["bare"]), "single": single,
-            "n": n, "rounds": rounds, "hub_progress_per_call": progress["hub"],
-            "bare_progress_per_call": progress["bare"]}
+    return {
+        "hub_wall": median(walls["hub"]),
+        "bare_wall": median(walls["bare"]),
+        "single": single,
+        "n": n,
+        "rounds": rounds,
+        "hub_progress_per_call": progress["hub"],
+        "bare_progress_per_call": progress["bare"],
+    }

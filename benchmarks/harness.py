@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the fakes live in tests/fakes
@@ -35,13 +35,21 @@ class RpcProcess:
 
     def __init__(self, command: list[str], env: dict[str, str], cwd: Path | str):
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd, env=env, bufsize=0)
+        self.proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=cwd,
+            env=env,
+            bufsize=0,
+        )
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._waiting: dict[int, threading.Event] = {}
         self.answers: dict[int, tuple[float, dict[str, Any]]] = {}
         self.notifications = 0
+        self.stray_lines = 0
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -53,7 +61,11 @@ class RpcProcess:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             now = time.perf_counter()
-            message = json.loads(line)
+            try:
+                message = json.loads(line)
+            except ValueError:  # not JSON-RPC (a wrapping profiler's own output)
+                self.stray_lines += 1
+                continue
             if "id" not in message or "method" in message:
                 self.notifications += 1
                 continue
@@ -88,8 +100,12 @@ class RpcProcess:
     def call_many(self, method: str, params_list: list[dict[str, Any]]) -> list[int]:
         """Send several requests in one write (they reach the server at once)."""
         ids = [next(self._ids) for _ in params_list]
-        self.write([{"jsonrpc": "2.0", "id": rid, "method": method, "params": params}
-                    for rid, params in zip(ids, params_list)])
+        self.write(
+            [
+                {"jsonrpc": "2.0", "id": rid, "method": method, "params": params}
+                for rid, params in zip(ids, params_list)
+            ]
+        )
         return ids
 
     def wait(self, rid: int, timeout: float = 120.0) -> tuple[float, dict[str, Any]]:
@@ -111,8 +127,14 @@ class RpcProcess:
         return message["result"]
 
     def initialize(self) -> dict:
-        result = self.request("initialize", {"protocolVersion": PROTOCOL, "capabilities": {},
-                                             "clientInfo": {"name": "bench", "version": "0"}})
+        result = self.request(
+            "initialize",
+            {
+                "protocolVersion": PROTOCOL,
+                "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "0"},
+            },
+        )
         self.send("notifications/initialized", notify=True)
         return result
 
@@ -140,7 +162,7 @@ class RpcProcess:
             self.proc.kill()
             self.proc.wait()
 
-    def __enter__(self) -> RpcProcess:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -183,7 +205,7 @@ class RssSampler:
     def growth(self) -> int:
         return self.peak - self.base
 
-    def __enter__(self) -> RssSampler:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -197,8 +219,14 @@ def hub_env(cloud: Any, workdir: Path, *providers: str, **extra: str) -> dict[st
     its own state directory, no background listing fetch, loopback input URLs allowed."""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(workdir), "LANG": "C.UTF-8"}
     env.update(cloud.env(*providers))
-    env.update({"AI_HUB_STATE_DIR": str(workdir / "state"), "AI_HUB_OUTPUT_DIR": str(workdir / "out"),
-                "AI_HUB_LISTING_TTL": "0", "AI_HUB_ALLOW_PRIVATE_URLS": "1"})
+    env.update(
+        {
+            "AI_HUB_STATE_DIR": str(workdir / "state"),
+            "AI_HUB_OUTPUT_DIR": str(workdir / "out"),
+            "AI_HUB_LISTING_TTL": "0",
+            "AI_HUB_ALLOW_PRIVATE_URLS": "1",
+        }
+    )
     env.update(extra)
     return env
 
@@ -213,4 +241,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def tool_text(result: dict) -> str:
-    return "".join(block.get("text", "") for block in result.get("content", []) if block.get("type") == "text")
+    return "".join(
+        block.get("text", "") for block in result.get("content", []) if block.get("type") == "text"
+    )

@@ -14,17 +14,29 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BARE, HUB, PROTOCOL, HarnessError, RpcProcess, hub_env, median  # noqa: E402
+from harness import BARE, HUB, PROTOCOL, HarnessError, RpcProcess, hub_env, median
 
 
 def sample(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
     """(seconds to the initialize answer, to the tools/list answer, number of tools)."""
     with RpcProcess(command, env, cwd) as proc:
-        init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                "params": {"protocolVersion": PROTOCOL, "capabilities": {},
-                           "clientInfo": {"name": "bench", "version": "0"}}}
-        proc.write([init, {"jsonrpc": "2.0", "method": "notifications/initialized"},
-                    {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}])
+        init = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": PROTOCOL,
+                "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "0"},
+            },
+        }
+        proc.write(
+            [
+                init,
+                {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+            ]
+        )
         t_init, _ = proc.wait(1, timeout=30)
         t_list, listed = proc.wait(2, timeout=30)
         if "result" not in listed:
@@ -44,8 +56,11 @@ def measure(cloud, workdir: Path, runs: int = 9) -> dict[str, float]:
             t_init, t_list, n = sample(command, env, workdir)
             times[name].append((t_init, t_list))
             tools = n if name == "hub" else tools
-    out = {f"{name}_{which}": median([t[i] for t in values])
-           for name, values in times.items() for i, which in enumerate(("init", "list"))}
+    out = {
+        f"{name}_{which}": median([t[i] for t in values])
+        for name, values in times.items()
+        for i, which in enumerate(("init", "list"))
+    }
     out["hub_tools"] = tools
     out["runs"] = runs
     return out
