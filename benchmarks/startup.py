@@ -1,90 +1,86 @@
-"""Start-up cost of `mcp-ai-hub` against a bare MCP SDK server, measured in the same run.
+"""Figure 1, cold start: spawn to the `initialize` answer and to the `tools/list` answer, the hub
+against a one-tool MCPServer in the same environment, alternating, medians.
 
-Each sample spawns the server over stdio, sends initialize + tools/list, and times the answer.
-Prints the medians and the ratio hub / bare (the target: close to 1, at most about 1.3).
-
-    .venv/bin/python benchmarks/startup.py [--runs 15]
+    .venv/bin/python benchmarks/startup.py [--runs 9]      (run.py runs it with the others)
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BARE = """
-from mcp.server.mcpserver import MCPServer
-mcp = MCPServer("bare")
-@mcp.tool()
-def ping() -> str:
-    return "pong"
-mcp.run()
-"""
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-REQUESTS = [
-    {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-11-25",
-            "capabilities": {},
-            "clientInfo": {"name": "bench", "version": "0"},
-        },
-    },
-    {"jsonrpc": "2.0", "method": "notifications/initialized"},
-    {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
-]
+from harness import BARE, HUB, PROTOCOL, HarnessError, RpcProcess, hub_env, median
 
 
-def sample(command: list[str], cwd: str, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            cwd=cwd, env=env, text=True)
-    assert proc.stdin and proc.stdout
-    for request in REQUESTS:
-        proc.stdin.write(json.dumps(request) + "\n")
-    proc.stdin.flush()
-    while True:
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"{command} exited before answering tools/list")
-        if json.loads(line).get("id") == 2:
-            break
-    elapsed = time.perf_counter() - started
-    proc.stdin.close()
-    proc.wait(timeout=10)
-    return elapsed
+def sample(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """(seconds to the initialize answer, to the tools/list answer, number of tools)."""
+    with RpcProcess(command, env, cwd) as proc:
+        init = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": PROTOCOL,
+                "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "0"},
+            },
+        }
+        proc.write(
+            [
+                init,
+                {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+            ]
+        )
+        t_init, _ = proc.wait(1, timeout=30)
+        t_list, listed = proc.wait(2, timeout=30)
+        if "result" not in listed:
+            raise HarnessError(f"tools/list failed: {listed}")
+        return t_init - proc.started, t_list - proc.started, len(listed["result"]["tools"])
+
+
+def measure(cloud, workdir: Path, runs: int = 9) -> dict[str, float]:
+    env = hub_env(cloud, workdir)
+    commands = {"bare": [sys.executable, BARE, "ping"], "hub": [HUB]}
+    for command in commands.values():  # warm the file cache (and the hub's state directory)
+        sample(command, env, workdir)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    tools = 0
+    for _ in range(runs):  # alternating, so the machine's noise hits both alike
+        for name, command in commands.items():
+            t_init, t_list, n = sample(command, env, workdir)
+            times[name].append((t_init, t_list))
+            tools = n if name == "hub" else tools
+    out = {
+        f"{name}_{which}": median([t[i] for t in values])
+        for name, values in times.items()
+        for i, which in enumerate(("init", "list"))
+    }
+    out["hub_tools"] = tools
+    out["runs"] = runs
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    hub = str(Path(sys.executable).parent / "mcp-ai-hub")
-    with tempfile.TemporaryDirectory() as tmp:
-        bare = Path(tmp, "bare.py")
-        bare.write_text(BARE)
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp}
-        commands = {"bare SDK": [sys.executable, str(bare)], "mcp-ai-hub": [hub]}
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        sample(commands["bare SDK"], tmp, env)  # warm the file cache
-        for _ in range(args.runs):  # interleaved, so machine noise hits both alike
-            for name, command in commands.items():
-                times[name].append(sample(command, tmp, env))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    for name, value in medians.items():
-        print(
-            f"{name:12s} median {value * 1000:7.1f} ms  (min {min(times[name]) * 1000:.1f} ms, {args.runs} "
-            f"runs)"
-        )
-    print(f"ratio mcp-ai-hub / bare SDK: {medians['mcp-ai-hub'] / medians['bare SDK']:.2f}")
+    from tests.fakes import FakeCloud
+
+    cloud = FakeCloud().start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            result = measure(cloud, Path(tmp), args.runs)
+    finally:
+        cloud.stop()
+    for key, value in result.items():
+        print(f"{key:12s} {value * 1000:8.1f} ms" if isinstance(value, float) else f"{key:12s} {value}")
+    print(f"ratio to tools/list: {result['hub_list'] / result['bare_list']:.2f}")
 
 
 if __name__ == "__main__":

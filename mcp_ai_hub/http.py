@@ -116,6 +116,11 @@ def _tls() -> ssl.SSLContext:
     return httpx2.create_ssl_context()
 
 
+# Every call of a session shares one pool: a burst of concurrent calls (an agent fanning out 100
+# streamed requests) must not queue behind a small pool, nor reconnect because few are kept alive.
+LIMITS = httpx2.Limits(max_connections=256, max_keepalive_connections=128, keepalive_expiry=30.0)
+
+
 class Http:
     """The hub's HTTP client, created lazily so start-up never pays for it."""
 
@@ -133,7 +138,7 @@ class Http:
                 verify=_tls(),
                 transport=self._transport,
                 follow_redirects=True,
-                limits=httpx2.Limits(max_connections=50, max_keepalive_connections=10),
+                limits=LIMITS,
                 headers={"user-agent": "mcp-ai-hub"},
             )
         return self._client

@@ -55,6 +55,7 @@ MIME_BY_EXTENSION = {ext: mime for mime, ext in EXTENSIONS.items()} | {
     "m4v": "video/mp4",
 }
 SNIFF_BYTES = 64 * 1024  # enough of the head for every header parsed here
+WRITE_BYTES = 1024 * 1024  # chunks are gathered up to this size before each write to disk
 B64_SLICE = 1024 * 1024  # base64 characters decoded at a time (a multiple of 4)
 
 
@@ -253,6 +254,8 @@ class MediaStore:
             except OSError as exc:
                 raise self.storage_error(exc) from None
             async with f:
+                pending: list[bytes] = []  # network reads are small; each file write is a thread hop
+                buffered = 0
                 async for chunk in chunks:
                     size += len(chunk)
                     if size > limit:
@@ -260,10 +263,12 @@ class MediaStore:
                                              hint="Raise AI_HUB_MAX_OUTPUT_BYTES or ask for a smaller output")
                     if len(head) < SNIFF_BYTES:
                         head += chunk[: SNIFF_BYTES - len(head)]
-                    try:
-                        await f.write(chunk)
-                    except OSError as exc:  # disk full, quota, ...
-                        raise self.storage_error(exc) from None
+                    pending.append(chunk)
+                    buffered += len(chunk)
+                    if buffered >= WRITE_BYTES:
+                        await self._write(f, pending)
+                        pending, buffered = [], 0
+                await self._write(f, pending)
             mime = sniff_mime(head, mime_hint or "application/octet-stream")
             final = part.with_suffix("." + EXTENSIONS.get(mime, "bin"))
             try:
@@ -275,6 +280,14 @@ class MediaStore:
                 part.unlink(missing_ok=True)
             raise
         return _describe(final, head, size, mime_hint, source_url)
+
+    async def _write(self, f: Any, pieces: list[bytes]) -> None:
+        if not pieces:
+            return
+        try:
+            await f.write(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+        except OSError as exc:  # disk full, quota, ...
+            raise self.storage_error(exc) from None
 
     async def save_bytes(self, data: bytes, provider: str, *, mime_hint: str = "",
                          source_url: str | None = None) -> Media:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .http import Http
     from .inputs import InputFile
 
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024  # large reads: each is a thread hop (anyio files), so fewer hops, faster uploads
 
 
 _QUOTE = {'"': "%22", "\\": "\\\\", **{chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B}}

@@ -114,3 +114,22 @@ async def test_media_resource_serves_the_file_with_its_mime_type(connect, hub_en
     assert base64.b64decode(content.blob) == samples.png(5, 6)
     assert "media://{name}" in [t.uri_template for t in templates.resource_templates]
     assert os.path.exists(out / "20260101-000000-fal-abcd1234.png")
+
+
+async def test_a_stream_of_small_chunks_is_saved_whole_in_order_and_still_capped(workdir):
+    """Network reads are gathered into larger writes: the file holds every byte in order (a chunk
+    straddling each write boundary included), and the size cap still stops the stream."""
+    pieces = [bytes([i % 251]) * (1000 + i % 7) for i in range(3000)]  # ~3 MB in uneven chunks
+
+    async def chunks():
+        for piece in pieces:
+            yield piece
+
+    media = await MediaStore(settings_for(workdir)).save_stream(chunks(), "fal", mime_hint="video/mp4")
+    data = b"".join(pieces)
+    assert media.bytes == len(data) and media.path.read_bytes() == data
+
+    capped = MediaStore(settings_for(workdir, AI_HUB_MAX_OUTPUT_BYTES=str(len(data) - 1)))
+    with pytest.raises(OutputTooLarge):
+        await capped.save_stream(chunks(), "fal", mime_hint="video/mp4")
+    assert not [p for p in capped.dir.iterdir() if p.suffix == ".part"]
