@@ -12,6 +12,7 @@ Python allocations (tracemalloc) during the save, and the process's peak RSS.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import resource
 import shutil
@@ -19,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -26,14 +28,41 @@ from pathlib import Path
 import anyio
 import httpx2
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from download_memory import CHUNK, serve
-
 from mcp_ai_hub.config import Settings
 from mcp_ai_hub.http import Http
 from mcp_ai_hub.s3 import PART_SIZE
 from mcp_ai_hub.s3_media import S3MediaStore
+
+
+CHUNK = b"\x00\x00\x00\x18ftypisom" + bytes(1024 * 1024 - 12)  # an MP4 head, then zeros
+
+
+def serve(size: int) -> tuple[int, threading.Thread]:
+    """A loopback HTTP server answering every request with `size` bytes made on the fly."""
+    ready: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: {size}\r\n\r\n".encode())
+        sent = 0
+        while sent < size:
+            piece = CHUNK[: min(len(CHUNK), size - sent)]
+            writer.write(piece)
+            await writer.drain()
+            sent += len(piece)
+        writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        ready.append(server.sockets[0].getsockname()[1])
+        async with server:
+            await server.serve_forever()
+
+    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+    thread.start()
+    while not ready:
+        threading.Event().wait(0.01)
+    return ready[0], thread
 
 
 def start_moto() -> tuple[subprocess.Popen, str]:
