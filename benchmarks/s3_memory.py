@@ -33,7 +33,6 @@ from mcp_ai_hub.http import Http
 from mcp_ai_hub.s3 import PART_SIZE
 from mcp_ai_hub.s3_media import S3MediaStore
 
-
 CHUNK = b"\x00\x00\x00\x18ftypisom" + bytes(1024 * 1024 - 12)  # an MP4 head, then zeros
 
 
