@@ -441,6 +441,15 @@ def test_the_shortest_poll_interval_grows_with_the_jobs_age_up_to_the_ceiling():
     assert aged_floor(2.0, 15.0, -5) == 2.0  # a clock step back never polls faster than the base
 
 
+def test_the_longest_poll_interval_grows_with_the_jobs_age_up_to_a_minute():
+    from mcp_ai_hub.jobs.polling import AGING, MAX_CEILING, aged_ceiling
+
+    ceilings = [aged_ceiling(10.0, age) for age in (0, AGING, 3 * AGING, 100 * AGING)]
+    assert ceilings == [10.0, 15.0, 25.0, MAX_CEILING] and MAX_CEILING == 60.0
+    assert aged_ceiling(90.0, 0) == 90.0  # a backend asking for longer keeps its own ceiling
+    assert aged_ceiling(10.0, -5) == 10.0
+
+
 async def test_a_long_job_reporting_news_at_every_poll_is_polled_less_often_as_it_ages(
     hubs, fakes, monkeypatch
 ):

@@ -25,11 +25,21 @@ MAX_DOWNLOAD_ATTEMPTS = 4
 AGING = 60.0  # seconds of a job's age that add one base interval to its shortest poll interval
 
 
+MAX_CEILING = 60.0  # seconds: the longest a job ever waits between polls
+
+
 def aged_floor(base: float, ceiling: float, age: float) -> float:
     """The shortest interval for a job `age` seconds old: the base at first, one base more per
     AGING seconds, up to the ceiling; so a long job costs fewer status requests per minute as it
     ages (providers rate-limit status polls too), even when it reports progress at every poll."""
     return min(ceiling, base * (1.0 + max(0.0, age) / AGING))
+
+
+def aged_ceiling(ceiling: float, age: float) -> float:
+    """The longest interval for a job `age` seconds old: the backend's ceiling, half of it more per
+    AGING seconds, up to MAX_CEILING; a job that has said nothing new for minutes is asked less and
+    less often (a 10 s ceiling: 6 polls a minute at first, 4 after a minute, 2 after three)."""
+    return max(ceiling, min(MAX_CEILING, ceiling * (1.0 + max(0.0, age) / (2 * AGING))))
 
 
 class JobPolling(JobRecords):
@@ -168,7 +178,8 @@ class JobPolling(JobRecords):
             failures = 0
             if not await self._apply(job, result):
                 return
-            floor = aged_floor(base, ceiling, time.time() - job.created_at)
+            age = time.time() - job.created_at
+            floor, top = aged_floor(base, ceiling, age), aged_ceiling(ceiling, age)
             if (
                 result.status != job.status
                 or result.progress != job.progress
@@ -176,7 +187,7 @@ class JobPolling(JobRecords):
             ):
                 interval = floor
             else:
-                interval = min(ceiling, max(floor, interval * 1.5))
+                interval = min(top, max(floor, interval * 1.5))
             if result.poll_after is not None and not self.poll_override:
                 interval = min(ceiling, max(result.poll_after, 0.1))
             if result.status == "succeeded":
