@@ -72,7 +72,7 @@ class GenerateImageOut(BaseModel):
     )
     notes: list[str] = Field(default_factory=list, description="Mappings and partial failures worth knowing")
     job: JobOut | None = Field(default=None, description=(
-        "The hub job (fal, WaveSpeed); when it has not finished, follow it with get_job"))
+        "The hub job of a queued provider; when it has not finished, follow it with get_job"))
 
 
 async def wait_for_job(progress: CallProgress, hub: Hub, resolved: Resolved, outcome: ImageJob,
