@@ -130,3 +130,26 @@ async def test_cancelling_the_call_closes_every_upstream_stream(connect, hub_env
     assert fakes["openai"].disconnects == ["/v1/chat/completions"]
     assert fakes["anthropic"].disconnects == ["/v1/messages"]
     assert len(fakes["gemini"].disconnects) == 1 and "streamGenerateContent" in fakes["gemini"].disconnects[0]
+
+
+async def test_an_answer_longer_than_a_client_passes_on_is_saved_and_linked(connect, hub_env, fakes):
+    from pathlib import Path
+
+    from mcp_ai_hub.server.long_answers import LONG_ANSWER_CHARS, PREVIEW_CHARS
+
+    reply = " ".join(f"w{i:05d}" for i in range(LONG_ANSWER_CHARS // 6 + 100))  # just over the limit
+    fakes["openai"].state["text"] = {"reply": reply}
+    async with connect(hub_env("openai")) as client:
+        result = await ask(client, model=OPENAI, provider_options={"stream": False})
+        fakes["openai"].state["text"] = {"reply": "Brief."}
+        brief = await ask(client, model=OPENAI)
+    assert not result.is_error
+    out = result.structured_content
+    saved = Path(out["text_file"]["path"])
+    assert saved.read_text() == reply  # the whole answer, not cut
+    assert out["text"].startswith(reply[:PREVIEW_CHARS]) and len(out["text"]) < PREVIEW_CHARS + 400
+    assert str(saved) in out["text"] and out["text_file"]["resource_uri"] in out["text"]
+    links = [b for b in result.content if b.type == "resource_link"]
+    assert [str(link.uri) for link in links] == [out["text_file"]["resource_uri"]]
+    assert len(result.content[0].text) < PREVIEW_CHARS + 1000  # the text block carries the opening too
+    assert "text_file" not in brief.structured_content and brief.structured_content["text"] == "Brief."
