@@ -84,8 +84,14 @@ async def receive(hub: Hub, request: Request) -> Response:
     expected = str(job.state.get(WEBHOOK_TOKEN) or "") if job is not None else ""
     given = request.query_params.get("t", "")
     verify = getattr(backend, "verify_webhook", None)
-    if job is None or backend is None or backend.provider != provider or verify is None or not expected \
-            or not hmac.compare_digest(given.encode(), expected.encode()):
+    if (
+        job is None
+        or backend is None
+        or backend.provider != provider
+        or verify is None
+        or not expected
+        or not hmac.compare_digest(given.encode(), expected.encode())
+    ):
         log.info("%s refused: no such job expecting a webhook, or a wrong token", where)
         return _answer(404, error="not found")
     try:

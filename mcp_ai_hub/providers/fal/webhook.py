@@ -40,8 +40,12 @@ MAX_SKEW = 300.0  # seconds a delivery's timestamp may be away from now
 KEYS_TTL = 3600.0
 REFETCH_AFTER = 60.0  # a failed check refetches keys older than this
 JWKS_TIMEOUT = httpx2.Timeout(connect=5.0, read=5.0, write=5.0, pool=5.0)
-HEADERS = ("x-fal-webhook-request-id", "x-fal-webhook-user-id", "x-fal-webhook-timestamp",
-           "x-fal-webhook-signature")
+HEADERS = (
+    "x-fal-webhook-request-id",
+    "x-fal-webhook-user-id",
+    "x-fal-webhook-timestamp",
+    "x-fal-webhook-signature",
+)
 
 _keys: dict[str, tuple[float, list[bytes]]] = {}  # JWKS URL -> (fetched at, raw public keys)
 
@@ -54,8 +58,12 @@ def signed_message(request_id: str, user_id: str, timestamp: str, body: bytes) -
 def _raw_keys(jwks: Any) -> list[bytes]:
     keys = []
     for entry in (jwks.get("keys") if isinstance(jwks, dict) else None) or []:
-        if not isinstance(entry, dict) or entry.get("kty") not in (None, "OKP") \
-                or entry.get("crv") not in (None, "Ed25519") or not isinstance(entry.get("x"), str):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("kty") not in (None, "OKP")
+            or entry.get("crv") not in (None, "Ed25519")
+            or not isinstance(entry.get("x"), str)
+        ):
             continue
         try:
             raw = base64.urlsafe_b64decode(entry["x"] + "=" * (-len(entry["x"]) % 4))
