@@ -270,3 +270,15 @@ def test_the_access_log_never_shows_a_webhook_token():
     )
     assert HideWebhookTokens().filter(record)
     assert "s3cr3t" not in record.getMessage() and "/webhooks/fal/job_1?t=***&x=1" in record.getMessage()
+
+
+@pytest.mark.parametrize("public", [True, False])
+async def test_polls_are_4x_rarer_while_a_webhook_is_expected(public, workdir, hub_env, fakes):
+    """fal FLUX is polled every 0.5 s at first; with a webhook expected, every 2 s."""
+    fake = fakes["fal"]
+    fake.state["hold"] = True
+    async with hub_over_http(workdir, hub_env("fal"), public=public) as (base, _), mcp_client(base) as client:
+        await start_job(client, "fal")
+        await anyio.sleep(1.3)
+        polls = len(fake.calls(STATUS_POLLS["fal"], "GET"))
+    assert (polls == 1) if public else (polls >= 2), polls
