@@ -32,6 +32,7 @@ DEFAULT_INLINE_MAX_BYTES = 1_000_000
 DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024**3
 MAX_PRESIGN_SECONDS = 7 * 86400  # the longest a Signature V4 presigned URL may live
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+FAL_JWKS_URL = "https://rest.alpha.fal.ai/.well-known/jwks.json"  # fal's webhook signing keys
 
 
 def parse_dotenv(text: str) -> dict[str, str]:
@@ -151,6 +152,24 @@ def _media_store(env: dict[str, str]) -> str:
     return raw
 
 
+def _http_url(env: dict[str, str], var: str, default: str = "", *, base: bool = False) -> str:
+    """An http(s) URL setting ("" or `default` when unset); `base` ones take no query or fragment and
+    lose a trailing slash."""
+    raw = env.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - parsing the port raises on a bad one
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.username \
+            or parts.password or (base and (parts.query or parts.fragment)):
+        what = "an http(s) URL without credentials" + (", query or fragment" if base else "")
+        raise SettingsError(f"{var}: {raw!r} is not {what} (e.g. https://hub.example.com)")
+    return raw.rstrip("/") if base else raw
+
+
 def _with_endpoints(registry: Registry, env: dict[str, str]) -> Registry:
     """`registry` plus a provider per user-configured OpenAI-compatible endpoint."""
     raw = env.get(ENDPOINTS_VAR, "").strip()
@@ -189,6 +208,8 @@ class Settings:
     job_store: str = field(default="", repr=False)  # AI_HUB_JOB_STORE: a postgresql:// URL ("": SQLite)
     media_store: str = ""  # AI_HUB_MEDIA_STORE: an s3://bucket/prefix URL ("": the output directory)
     media_url_ttl: float = 3600.0  # AI_HUB_MEDIA_URL_TTL: seconds a presigned media URL stays valid
+    public_url: str = ""  # AI_HUB_PUBLIC_URL: where providers reach this hub's webhooks ("": no webhooks)
+    fal_jwks_url: str = FAL_JWKS_URL  # AI_HUB_FAL_JWKS_URL: the keys fal signs its webhooks with
     registry: Registry = field(default_factory=Registry.builtin, repr=False, compare=False)
 
     @classmethod
@@ -238,6 +259,8 @@ class Settings:
             job_store=_job_store(env),
             media_store=_media_store(env),
             media_url_ttl=min(_number(env, "AI_HUB_MEDIA_URL_TTL", 3600.0, float, 1), MAX_PRESIGN_SECONDS),
+            public_url=_http_url(env, "AI_HUB_PUBLIC_URL", base=True),
+            fal_jwks_url=_http_url(env, "AI_HUB_FAL_JWKS_URL", FAL_JWKS_URL),
             registry=registry,
         )
 

@@ -8,6 +8,13 @@ restart by their `ref`, `"<provider>.<module>"`, naming `mcp_ai_hub.providers.<p
 whose `BACKEND` attribute is the backend object.
 
 Each backend maps its provider's job states into `JobStatus` through one explicit table.
+
+A backend whose provider can call a webhook when a job ends also has
+`submit_with_webhook(hub, model, input, url)` (the submit, asking the provider to POST to `url`) and
+`verify_webhook(hub, headers, body)` (raises `WebhookRejected` for a delivery that is not the
+provider's, `WebhookUnverifiable` when it cannot tell right now). A verified webhook only makes the
+job's poller poll at once; its body never sets a job's status. Such a backend keeps its state as
+submitted (its polls return no `state`): the webhook bookkeeping lives there too.
 """
 
 from __future__ import annotations
@@ -23,7 +30,18 @@ if TYPE_CHECKING:
     from ..context import ProviderContext
     from ..http import ProviderApi
 
-__all__ = ["CancelOutcome", "JobBackend", "JobSpec", "JobStatus", "OutputRef", "PollResult", "load_backend"]
+__all__ = ["CancelOutcome", "JobBackend", "JobSpec", "JobStatus", "OutputRef", "PollResult",
+           "WebhookRejected", "WebhookUnverifiable", "load_backend"]
+
+
+class WebhookRejected(Exception):
+    """A webhook delivery that is not the provider's (unsigned, badly signed, stale); the message says
+    why, without the signature."""
+
+
+class WebhookUnverifiable(Exception):
+    """A webhook that cannot be checked right now (the provider's keys could not be fetched): answered
+    503, so the provider delivers it again."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,13 @@ job, a lease decides which one polls, and each process takes over jobs whose lea
 whose holder died (also at start-up: that is how unfinished jobs resume). Status changes, local or
 seen in the database, go to listeners (the server layer turns them into resource-updated notifications).
 
+Webhooks (`AI_HUB_PUBLIC_URL` set, a backend with `submit_with_webhook`): the submit asks the
+provider to POST to `{AI_HUB_PUBLIC_URL}/webhooks/{provider}/{job_id}?t=<token>`, the token a random
+value kept in the job's state from its first write. The HTTP mode's route (`server/webhooks.py`)
+checks it and the provider's signature, then calls `poke`: the poller polls at once, in whichever
+process holds the lease (see `poke`). Polling stays, 4x slower (at most 60 s) while a webhook is
+expected, so a lost webhook only delays a job.
+
 Settings: `AI_HUB_POLL_INTERVAL` (seconds; overrides every backend's first interval, the backoff
 ceiling becomes 4x it), `AI_HUB_JOB_LEASE_SECONDS` (default 30), `AI_HUB_JOB_RETENTION_DAYS`
 (finished jobs are deleted after this many days; default 7; saved files are never deleted).
@@ -40,7 +47,7 @@ import anyio
 
 from ..errors import HubError, InvalidArgument, StorageError
 from .backend import JobSpec, load_backend, summarize_input
-from .polling import JobPolling
+from .polling import WEBHOOK_TOKEN, JobPolling
 from .states import ACTIVE, STATUSES
 from .store import Job, owner_is_dead
 
@@ -102,6 +109,11 @@ class JobManager(JobPolling):
                   **({"poll_interval": spec.poll_interval} if spec.poll_interval else {})},
             lease_owner=self.owner, lease_until=now + self.lease_seconds, created_at=now, updated_at=now,
         )
+        hooked = getattr(spec.backend, "submit_with_webhook", None)
+        public = self.hub.settings.public_url
+        token = secrets.token_urlsafe(32) if hooked is not None and public else ""
+        if token:  # recorded before the submit: a webhook may arrive before the submit's answer
+            job.state = {WEBHOOK_TOKEN: token}
         await self.store.insert(self._redacted_job(job))
         await self._announce(job.job_id)
         self._submitting.add(job.job_id)
@@ -110,7 +122,11 @@ class JobManager(JobPolling):
         # be cancelled at the provider (the submit's own timeouts bound the wait).
         with anyio.CancelScope(shield=True):
             try:
-                state = await spec.backend.submit(self.hub, spec.model, spec.input)
+                if token and hooked is not None:
+                    url = f"{public}/webhooks/{spec.backend.provider}/{job.job_id}?t={token}"
+                    state = {**await hooked(self.hub, spec.model, spec.input, url), WEBHOOK_TOKEN: token}
+                else:
+                    state = await spec.backend.submit(self.hub, spec.model, spec.input)
             except Exception as exc:
                 keeper.cancel()
                 self._submitting.discard(job.job_id)

@@ -13,7 +13,7 @@ import anyio
 from ..errors import HubError, ProviderRateLimited, ProviderTimeout, ProviderUnavailable, StorageError
 from .backend import JobBackend, OutputRef, PollResult, compact_json, load_backend
 from .outputs import save_output
-from .records import JobRecords
+from .records import WEBHOOK_POKE, WEBHOOK_TOKEN, JobRecords
 from .store import Job, owner_is_dead
 
 log = logging.getLogger("mcp_ai_hub.jobs")
@@ -23,6 +23,10 @@ MAX_TRANSIENT_FAILURES = 40  # consecutive; with the backoff ceiling that is man
 MAX_OTHER_FAILURES = 3
 MAX_DOWNLOAD_ATTEMPTS = 4
 AGING = 60.0  # seconds of a job's age that add one base interval to its shortest poll interval
+WEBHOOK_SLOWDOWN = 4.0  # polls this many times rarer while a webhook is expected...
+WEBHOOK_MAX_INTERVAL = 60.0  # ...but never more than this many seconds apart
+
+__all__ = ["WEBHOOK_POKE", "WEBHOOK_TOKEN", "JobPolling", "aged_floor"]
 
 
 MAX_CEILING = 60.0  # seconds: the longest a job ever waits between polls
@@ -129,12 +133,35 @@ class JobPolling(JobRecords):
         finally:
             keeper.cancel()
             self._pollers.discard(job_id)
+            self._pokes.pop(job_id, None)
+            self._wake.pop(job_id, None)
+
+    async def poke(self, job_id: str) -> bool:
+        """A webhook said the job moved: poll it now. Polled here, its poller is woken; otherwise the
+        time is recorded in the job's state, a write every process hears of (PostgreSQL's NOTIFY at once,
+        a shared SQLite file at the next scan), and the lease holder's `_announce` wakes its poller.
+        False when the job already ended. Never changes the job's status."""
+        job = await self.get(job_id)
+        if job.terminal:
+            return False
+        if job_id in self._pollers:
+            self._wake_poller(job_id)
+        elif job.phase != "submitting":  # while submitting, the submit's own write would replace it
+            # its first poll comes right after the submit is recorded anyway
+            await self._update(job_id, {"state": {**job.state, WEBHOOK_POKE: time.time()}},
+                               not_phase="submitting")
+            await self._announce(job_id)
+        return True
 
     def _intervals(self, backend: JobBackend, job: Job) -> tuple[float, float]:
         if self.poll_override:
             return self.poll_override, self.poll_override * 4
         base = float(job.meta.get("poll_interval") or backend.poll_interval)
-        return base, max(base, backend.max_poll_interval)
+        ceiling = max(base, backend.max_poll_interval)
+        if job.state.get(WEBHOOK_TOKEN):  # the provider calls back when it ends: polling is the fallback
+            slow, most = WEBHOOK_SLOWDOWN, WEBHOOK_MAX_INTERVAL
+            return min(most, base * slow), min(most, ceiling * slow)
+        return base, ceiling
 
     async def _poll_job(self, job_id: str) -> None:
         job = await self.get(job_id)

@@ -23,6 +23,10 @@ log = logging.getLogger("mcp_ai_hub.jobs")
 
 Listener = Callable[[str], Awaitable[None]]
 
+# keys of a job's provider state kept by the hub for webhooks: the URL's token, the last webhook's time
+WEBHOOK_TOKEN = "webhook_token"
+WEBHOOK_POKE = "webhook_poke"
+
 
 def _float_env(hub: ProviderContext, name: str, default: float) -> float:
     try:
@@ -50,6 +54,7 @@ class JobRecords:
         self._pollers: set[str] = set()
         self._submitting: set[str] = set()
         self._seen: dict[str, float] = {}
+        self._pokes: dict[str, float] = {}  # job -> the last webhook time its poller here acted on
         self._watch_mark = time.time()
         self._last_purge = 0.0
         self._tg: anyio.abc.TaskGroup | None = None
@@ -127,6 +132,11 @@ class JobRecords:
         if await self._update(job.job_id, {"message": message}):
             await self._announce(job.job_id)
 
+    def _wake_poller(self, job_id: str) -> None:
+        """End the wait of the job's poller in this process (before its next wait, if it is busy)."""
+        if job_id in self._pollers:
+            self._wake.setdefault(job_id, anyio.Event()).set()
+
     async def _changed_elsewhere(self, job_id: str, updated_at: float) -> None:
         """A change the store notified (any process's): announced unless already seen."""
         if updated_at > self._seen.get(job_id, 0.0):
@@ -137,6 +147,10 @@ class JobRecords:
         job = await self.store.get(job_id)
         if job is not None:
             self._seen[job_id] = job.updated_at
+            poke = job.state.get(WEBHOOK_POKE)
+            if isinstance(poke, (int, float)) and poke > self._pokes.get(job_id, 0.0):
+                self._pokes[job_id] = poke  # a webhook recorded by any process: poll now if polled here
+                self._wake_poller(job_id)
         if event := self._changed.pop(job_id, None):
             event.set()
         for listener in list(self._listeners):

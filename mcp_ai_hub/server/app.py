@@ -31,6 +31,7 @@ from . import (
     prompts,
     text_tools,
     video_tools,
+    webhooks,
 )
 
 log = logging.getLogger("mcp_ai_hub.server")
@@ -50,7 +51,7 @@ generate_video, on {providers}.
 
 # each module has `register(mcp, hub)`
 TOOL_MODULES = [models_tools, media_blocks, text_tools, image_tools, audio_tools, jobs_tools, video_tools,
-                prompts]
+                prompts, webhooks]
 
 
 

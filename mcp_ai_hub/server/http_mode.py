@@ -9,18 +9,24 @@
   loopback address, the bind address, this machine's host name or a name listed in
   `AI_HUB_HTTP_ALLOWED_HOSTS` (421 otherwise); a browser Origin must be http(s) on one of them
   (403 otherwise). List the names a proxy or a team reaches the server by in that setting.
+- `POST /webhooks/...` (providers' job callbacks, `webhooks.py`) is the one path outside the bearer
+  token and the Host checks: providers can send neither; each delivery is checked by its job's own
+  token and the provider's signature instead. The access log shows those paths without the token.
 """
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
+import re
 import socket
 from typing import TYPE_CHECKING
 
 from mcp.server.transport_security import TransportSecuritySettings
 
 from ..config import SettingsError
+from .webhooks import PREFIX as WEBHOOKS
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -96,7 +102,7 @@ class BearerAuth:
         self.expected = f"Bearer {token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and not str(scope.get("path", "")).startswith(WEBHOOKS):
             given = dict(scope.get("headers") or []).get(b"authorization", b"")
             if not hmac.compare_digest(given, self.expected):
                 body = b'{"error": "unauthorized: send Authorization: Bearer <AI_HUB_HTTP_TOKEN>"}'
@@ -106,6 +112,18 @@ class BearerAuth:
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
+
+
+class HideWebhookTokens(logging.Filter):
+    """Blanks the `t=` token of webhook URLs in uvicorn's access log lines."""
+
+    TOKEN = re.compile(r"([?&]t=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.TOKEN.sub(r"\1***", a) if isinstance(a, str) and WEBHOOKS in a else a
+                                for a in record.args)
+        return True
 
 
 def http_app(server: MCPServer, settings: Settings, host: str) -> ASGIApp:
@@ -122,5 +140,6 @@ def serve_http(server: MCPServer, settings: Settings, host: str, port: int) -> N
     import uvicorn
 
     app = http_app(server, settings, host)
+    logging.getLogger("uvicorn.access").addFilter(HideWebhookTokens())
     config = uvicorn.Config(app, host=host, port=port, log_level=server.settings.log_level.lower())
     anyio.run(uvicorn.Server(config).serve)

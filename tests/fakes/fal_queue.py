@@ -1,6 +1,10 @@
 """Fake fal queue (`/queue` = queue.fal.run) and storage (`/rest` = rest.fal.ai, `/cdn/v3` = the
 upload CDN), speaking fal's wire format for any endpoint id.
 
+A submit with `?fal_webhook=<url>` is called back when the job ends (`webhooks.py`), with fal's
+body (`request_id`, `gateway_request_id`, `status` OK/ERROR, `payload`, `error`) signed by the fake's
+Ed25519 key (served at /jwks).
+
 Request URLs drop the endpoint's sub-path (`fal-ai/flux/dev` -> `/queue/fal-ai/flux/requests/<id>`),
 as fal's do, so clients must follow the URLs the submit returns. Jobs advance per status poll
 (see `jobscript`). The result depends on the endpoint: video endpoints give `video.url`, whisper
@@ -11,6 +15,7 @@ everything else `images[]` (of the input's `image_size` and `output_format`: PNG
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -23,6 +28,7 @@ from . import samples
 from .base import FakeProvider, fake_of
 from .fal import fal_error
 from .jobscript import ScriptedJob, job_of, new_job, publish_video
+from .webhooks import expect_webhook
 
 CONTENT_POLICY = (
     "The content could not be processed because it contained material flagged by a content checker."
@@ -133,6 +139,8 @@ async def _submit(fake: FakeProvider, endpoint: str, request: Request) -> Respon
             422, [{"loc": ["body"], "msg": "value is not a valid dict", "type": "type_error.dict"}]
         )
     job = new_job(fake, endpoint, body, prefix="req")
+    if hook := request.query_params.get("fal_webhook"):
+        expect_webhook(fake, job, hook, webhook_delivery)
     return JSONResponse({"request_id": job.id, "gateway_request_id": job.id, "status": "IN_QUEUE",
                          "queue_position": 2, **_urls(fake, job)})
 
@@ -164,6 +172,27 @@ def _status(fake: FakeProvider, job: ScriptedJob, logs: bool) -> Response:
     return JSONResponse(body, 200)
 
 
+def webhook_delivery(fake: FakeProvider, job: ScriptedJob) -> tuple[bytes, dict[str, str]]:
+    """fal's webhook body for the ended `job`, and its signature headers."""
+    body: dict[str, Any] = {"request_id": job.id, "gateway_request_id": job.id}
+    if job.outcome == "succeeded":
+        body.update(status="OK", payload=_result_json(fake, job))
+    else:
+        body.update(status="ERROR", error="Invalid status code: 422",
+                    payload={"detail": [{"loc": ["body", "prompt"], "msg": "failed", "type": "value_error"}]})
+    raw = json.dumps(body).encode()
+    return raw, fake.sign(job.id, raw)  # type: ignore[attr-defined] - the fal fake
+
+
+def _result_json(fake: FakeProvider, job: ScriptedJob) -> Any:
+    if "result" not in job.extra:
+        override = fake.state.get("results", {}).get(job.endpoint)
+        job.extra["result"] = (
+            override(fake, job) if callable(override) else override or default_result(fake, job)
+        )
+    return job.extra["result"]
+
+
 def _result(fake: FakeProvider, job: ScriptedJob) -> Response:
     if not job.finished:
         return fal_error(400, "Request is still in progress", "request_in_progress")
@@ -173,12 +202,7 @@ def _result(fake: FakeProvider, job: ScriptedJob) -> Response:
         )
     if job.outcome == "error":
         return fal_error(500, "Runner crashed: CUDA out of memory", "runner_server_error")
-    if "result" not in job.extra:
-        override = fake.state.get("results", {}).get(job.endpoint)
-        job.extra["result"] = (
-            override(fake, job) if callable(override) else override or default_result(fake, job)
-        )
-    return JSONResponse(job.extra["result"])
+    return JSONResponse(_result_json(fake, job))
 
 
 async def storage_token(request: Request) -> Response:

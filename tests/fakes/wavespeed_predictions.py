@@ -6,12 +6,21 @@
 video models give an MP4 URL, speech and music (ACE-Step) models an MP3, others images (of the input's
 `size` "W*H" and `output_format`: PNG 4x3 by default); `enable_base64_output` gives
 data URIs; `state["results"][model]` overrides the outputs list.
+
+A submit with `?webhook=<url>` is called back when the prediction ends (`webhooks.py`) with the
+bare prediction object, signed as WaveSpeed signs (`webhook-id`, `webhook-timestamp`,
+`webhook-signature: v3,<hex HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed by the account's
+webhook secret without its `whsec_` prefix); `GET /api/v3/webhook/secret` gives that secret.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 import re
+import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +30,7 @@ from . import samples
 from .base import FakeProvider, fake_of
 from .jobscript import ScriptedJob, job_of, new_job, publish_video
 from .wavespeed import envelope
+from .webhooks import expect_webhook
 
 NSFW = "The prompt was flagged as sensitive content and was rejected"
 
@@ -86,7 +96,41 @@ async def submit(request: Request) -> Response:
     if model.startswith("minimax/speech") and not body.get("voice_id"):
         return JSONResponse({"code": 400, "message": "voice_id is required", "data": None}, 400)
     job = new_job(fake, model, body, prefix="pred")
+    if hook := request.query_params.get("webhook"):
+        expect_webhook(fake, job, hook, webhook_delivery)
     return envelope(_prediction(fake, job, "created", []))
+
+
+WEBHOOK_SECRET = "whsec_fakeWaveSpeedWebhookSecret0123456789"
+
+
+def sign(body: bytes, secret: str = WEBHOOK_SECRET, webhook_id: str = "", timestamp: int | None = None
+         ) -> dict[str, str]:
+    """The headers WaveSpeed sends with a webhook `body`."""
+    webhook_id = webhook_id or "wh-" + hashlib.sha256(body).hexdigest()[:20]
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    key = secret.removeprefix("whsec_").encode()
+    digest = hmac.new(key, f"{webhook_id}.{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return {"webhook-id": webhook_id, "webhook-timestamp": stamp, "webhook-signature": f"v3,{digest}"}
+
+
+def webhook_delivery(fake: FakeProvider, job: ScriptedJob) -> tuple[bytes, dict[str, str]]:
+    """WaveSpeed's webhook body for the ended `job` (the prediction, no envelope) and its headers."""
+    if job.outcome == "succeeded":
+        job.extra.setdefault("outputs", _outputs(fake, job))
+        prediction = _prediction(fake, job, "completed", job.extra["outputs"])
+    else:
+        reason = NSFW if job.outcome == "content_policy" else "Internal error: inference failed on the worker"
+        prediction = _prediction(fake, job, "failed", [], reason)
+    prediction["input"] = job.input
+    raw = json.dumps(prediction).encode()
+    return raw, sign(raw)
+
+
+async def webhook_secret(request: Request) -> Response:
+    fake = fake_of(request)
+    fake.state["secret_fetches"] = fake.state.get("secret_fetches", 0) + 1
+    return envelope({"secret": WEBHOOK_SECRET})
 
 
 async def result(request: Request) -> Response:
@@ -130,6 +174,7 @@ async def upload_binary(request: Request) -> Response:
 def routes(fake: FakeProvider) -> list[Route]:
     return [
         Route("/api/v3/media/upload/binary", upload_binary, methods=["POST"]),
+        Route("/api/v3/webhook/secret", webhook_secret, methods=["GET"]),
         Route("/api/v3/predictions/{id}/result", result, methods=["GET"]),
         Route("/api/v3/predictions/{id}", result, methods=["GET"]),
         Route("/api/v3/{model:path}", submit, methods=["POST"]),

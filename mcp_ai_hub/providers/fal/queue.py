@@ -10,6 +10,11 @@
   body) means the run failed.
 - Cancel: `PUT cancel_url`: 202 CANCELLATION_REQUESTED; ALREADY_COMPLETED (400) means too late.
 
+- Webhook: with `AI_HUB_PUBLIC_URL` set the submit carries `?fal_webhook=<url>`, and fal POSTs
+  `{request_id, gateway_request_id, status: OK|ERROR, payload, error?, payload_error?}` there when the
+  request ends (retried 10 times over 2 hours); `webhook.py` verifies its ED25519 signature. The
+  body is never trusted: a verified delivery only makes the poller poll now.
+
 Outputs are found for any kind: `video.url`, `images[].url`, `image.url`, `audio.url`,
 `audio_url`, files and plain URL strings under the usual keys; `data:` URIs (sync mode) too.
 The result JSON is kept with the job, so a transcription's `text` and `chunks` can be read.
@@ -18,6 +23,7 @@ The result JSON is kept with the job, so a transcription's `text` and `chunks` c
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -26,6 +32,7 @@ from ...errors import ProviderBadRequest, ProviderError, ProviderUnavailable
 from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of
 from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from .api import API, queue_url
+from .webhook import verify_delivery
 
 if TYPE_CHECKING:
     from ...context import ProviderContext
@@ -125,6 +132,19 @@ class FalQueue:
     max_poll_interval = 10.0
 
     async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
+        return await self._submit(hub, model, input, {})
+
+    async def submit_with_webhook(
+        self, hub: ProviderContext, model: str, input: dict[str, Any], url: str
+    ) -> dict[str, Any]:
+        return await self._submit(hub, model, input, {"fal_webhook": url})
+
+    async def verify_webhook(self, hub: ProviderContext, headers: Mapping[str, str], body: bytes) -> None:
+        await verify_delivery(hub, headers, body)
+
+    async def _submit(
+        self, hub: ProviderContext, model: str, input: dict[str, Any], params: dict[str, str]
+    ) -> dict[str, Any]:
         base = queue_url(hub.settings)
         response = await hub.http.request(
             API,
@@ -132,6 +152,7 @@ class FalQueue:
             "POST",
             f"{base}/{model.strip('/')}",
             json=input,
+            params=params,
             retry="submit",
             timeout=SUBMIT_TIMEOUT,
         )

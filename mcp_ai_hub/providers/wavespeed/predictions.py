@@ -5,6 +5,11 @@
   but 200 is a failed submit; a submit is never retried once it may have arrived.
 - Poll: `GET /api/v3/predictions/{id}/result` (same envelope): `created` -> `processing` ->
   `completed` (`outputs` holds the URLs, or data URIs with base64 output) or `failed` (`error`).
+- Webhook: with `AI_HUB_PUBLIC_URL` set the submit URL carries `?webhook=<url>` (WaveSpeed's
+  webhooks page; its submit page also shows a `webhook_url` body field, not sent: a model's input
+  schema may refuse unknown fields), and WaveSpeed POSTs the bare prediction object there when it
+  completes or fails; `webhook.py` verifies its HMAC signature. The body is never trusted: a
+  verified delivery only makes the poller poll now.
 - Cancel: WaveSpeed has no cancel endpoint; the job is cancelled on the hub's side only.
 - Uploads: `POST /api/v3/media/upload/binary` as multipart (field `file`, streamed from disk)
   gives `data.download_url`.
@@ -13,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -22,6 +28,7 @@ from ...http import POLL_TIMEOUT, SUBMIT_TIMEOUT, json_of, make_error
 from ...jobs.backend import CancelOutcome, JobStatus, OutputRef, PollResult
 from ...uploads import file_form
 from .api import API, base_url
+from .webhook import verify_delivery
 
 if TYPE_CHECKING:
     from ...context import ProviderContext
@@ -71,9 +78,22 @@ class WaveSpeedPredictions:
     max_poll_interval = 10.0
 
     async def submit(self, hub: ProviderContext, model: str, input: dict[str, Any]) -> dict[str, Any]:
+        return await self._submit(hub, model, input, {})
+
+    async def submit_with_webhook(
+        self, hub: ProviderContext, model: str, input: dict[str, Any], url: str
+    ) -> dict[str, Any]:
+        return await self._submit(hub, model, input, {"webhook": url})
+
+    async def verify_webhook(self, hub: ProviderContext, headers: Mapping[str, str], body: bytes) -> None:
+        await verify_delivery(hub, headers, body)
+
+    async def _submit(
+        self, hub: ProviderContext, model: str, input: dict[str, Any], params: dict[str, str]
+    ) -> dict[str, Any]:
         response = await hub.http.request(API, hub.key("wavespeed"), "POST",
                                           f"{base_url(hub.settings)}/{model.strip('/')}", json=input,
-                                          retry="submit", timeout=SUBMIT_TIMEOUT)
+                                          params=params, retry="submit", timeout=SUBMIT_TIMEOUT)
         data = _data(json_of(response, API), "submit")
         if not data.get("id"):
             raise ProviderUnavailable("WaveSpeed accepted the request but returned no prediction id",
