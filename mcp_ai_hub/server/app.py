@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.subscriptions import InMemorySubscriptionBus
 from mcp.types import CallToolResult, TextContent
+from mcp.types import Tool as MCPTool
 from pydantic import ValidationError
 
 from .. import __version__, listing
@@ -33,6 +35,7 @@ from . import (
     video_tools,
     webhooks,
 )
+from .tool_cache import LazyTools
 
 log = logging.getLogger("mcp_ai_hub.server")
 
@@ -65,10 +68,28 @@ def argument_problems(exc: ValidationError) -> str:
 
 
 class HubServer(MCPServer):
-    """The SDK's server, with argument-validation failures answered as the hub's `[invalid_argument]`
-    naming each parameter and what it takes (instead of the SDK's `Error executing tool ...`)."""
+    """The SDK's server, with tools built when first needed (`tool_cache.LazyTools`: tools/list
+    from the cached list, a call building its own tool) and argument-validation failures answered
+    as the hub's `[invalid_argument]` naming each parameter and what it takes (instead of the SDK's
+    `Error executing tool ...`)."""
+
+    lazy_tools: LazyTools
+
+    async def list_tools(self) -> list[MCPTool]:
+        cached = self.lazy_tools.cached()
+        if cached is not None:
+            return cached
+        self.lazy_tools.build_all()
+        tools = await super().list_tools()
+        self.lazy_tools.store(tools)
+        return tools
+
+    def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
+        self.lazy_tools.ensure(name)
+        return super()._tool_input_schema(name)
 
     async def call_tool(self, name, arguments, context=None):  # type: ignore[override]
+        self.lazy_tools.ensure(name)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
@@ -122,11 +143,12 @@ def build_server(
         instructions=INSTRUCTIONS.replace("{providers}", settings.registry.display_list()),
         website_url="https://github.com/mcp-ai-hub/mcp-ai-hub", subscriptions=bus,
     )
+    mcp.lazy_tools = LazyTools(mcp, settings.state_dir)
     for module in TOOL_MODULES:
         module.register(mcp, hub)
     jobs_tools.publish_job_changes(mcp, hub, bus)
     client_log = client_logging.install(mcp, settings.secrets)
-    for tool in list(mcp._tool_manager.list_tools()):
-        if tool.name not in settings.tools:  # AI_HUB_TOOLS enables a subset
-            mcp.remove_tool(tool.name)
+    for name in list(mcp.lazy_tools.recorded):
+        if name not in settings.tools:  # AI_HUB_TOOLS enables a subset
+            mcp.lazy_tools.remove(name)
     return mcp
