@@ -190,8 +190,9 @@ class Http:
                 request = self.client.build_request(
                     method, url, headers=all_headers, timeout=timeout, **kwargs
                 )
-                where = request.url.copy_with(query=None)  # a query may carry credentials
-                log.debug("%s %s %s (attempt %d)", api.name, method, where, attempt)
+                if log.isEnabledFor(logging.DEBUG):  # a client asked for debug records
+                    where = request.url.copy_with(query=None)  # a query may carry credentials
+                    log.debug("%s %s %s (attempt %d)", api.name, method, where, attempt)
                 response = await self.client.send(request, stream=True, follow_redirects=follow_redirects)
             except httpx2.ConnectError as exc:  # never reached the provider: safe to retry
                 if retry != "none" and attempt < MAX_ATTEMPTS:

@@ -17,8 +17,7 @@ import asyncio
 import contextvars
 import logging
 import warnings
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,25 +49,49 @@ class CallLog:
     before the result does: on 2026-07-28 they ride the call's own response stream."""
 
     ctx: Any
+    levels: frozenset[str] = frozenset()  # the levels this call's client opted in to (2026-07-28)
+    closed: bool = False  # the call returned: background work it started logs on, to nobody
     sending: list[Any] = field(default_factory=list)
+
+
+def opted_in_levels(ctx: Any) -> frozenset[str]:
+    """The levels a 2026-07-28 request asked for in its `_meta` (none for handshake-era clients,
+    whose connection-wide `logging/setLevel` decides instead)."""
+    if ctx is None or ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:
+        return frozenset()
+    session = getattr(ctx.request_context, "session", None)
+    # fixed by the SDK per request from its `_meta` log level (mcp.server.connection.allowed_log_levels)
+    return frozenset(getattr(session, "_allowed_log_levels", ()))
 
 
 CURRENT: contextvars.ContextVar[CallLog | None] = contextvars.ContextVar("mcp_ai_hub_log_call", default=None)
 
 
-@asynccontextmanager
-async def call_scope(ctx: Any) -> AsyncIterator[None]:
-    """Around a tool call: records logged inside may go to its client (if it opted in), and are
-    sent before the call returns."""
-    call = CallLog(ctx)
-    token = CURRENT.set(call)
-    try:
-        yield
-    finally:
-        CURRENT.reset(token)
-        if call.sending:
-            with anyio.move_on_after(FLUSH_SECONDS, shield=True):
-                await asyncio.gather(*call.sending, return_exceptions=True)
+def want(level: int) -> None:
+    """Make the hub's loggers create records from `level` up, because a client asked for them
+    (until the handler is detached; the stderr handlers keep their own level). Until someone asks,
+    debug records are not even created: logging costs nothing per call."""
+    hub = logging.getLogger(HUB_LOGGER)
+    if hub.getEffectiveLevel() > level:
+        hub.setLevel(level)
+
+
+def enter_call(ctx: Any) -> tuple[CallLog, contextvars.Token]:
+    """At a tool call's start: records logged inside may go to its client (if it opted in)."""
+    call = CallLog(ctx, opted_in_levels(ctx))
+    if call.levels:
+        want(min(LEVELS[name] for name in call.levels))
+    return call, CURRENT.set(call)
+
+
+async def leave_call(call: CallLog, token: contextvars.Token) -> None:
+    """At its end: the call's records are sent before its result; tasks it started (a job's
+    poller) still see it, and stop sending to it."""
+    CURRENT.reset(token)
+    call.closed = True
+    if call.sending:
+        with anyio.move_on_after(FLUSH_SECONDS, shield=True):
+            await asyncio.gather(*call.sending, return_exceptions=True)
 
 
 _SENDING: contextvars.ContextVar[bool] = contextvars.ContextVar("mcp_ai_hub_log_sending", default=False)
@@ -93,14 +116,11 @@ class ClientLogHandler(logging.Handler):
         self._level_before = logging.NOTSET
 
     def attach(self) -> None:
-        """Start forwarding (a server's lifespan, which may run once per connection). The hub's
-        loggers then make records of every level: a client may ask for debug at any request; the
-        stderr handlers keep their own level (the command line sets it)."""
+        """Start forwarding (a server's lifespan, which may run once per connection)."""
         self.users += 1
         if self.users == 1:
             hub = logging.getLogger(HUB_LOGGER)
             self._level_before = hub.level
-            hub.setLevel(logging.DEBUG)
             hub.addHandler(self)
 
     def detach(self) -> None:
@@ -114,22 +134,29 @@ class ClientLogHandler(logging.Handler):
     def set_level(self, connection: Any, level: str) -> None:
         self.loop = asyncio.get_running_loop()
         self.targets[id(connection)] = (connection, LEVELS[level])
+        want(LEVELS[level])
 
     def emit(self, record: logging.LogRecord) -> None:
-        if _SENDING.get() or not self.targets and CURRENT.get() is None:
+        # who wants this record is decided before any formatting: most records go to nobody
+        if _SENDING.get():
+            return
+        level = mcp_level(record.levelno)
+        connections = [
+            (key, c) for key, (c, wanted) in list(self.targets.items()) if record.levelno >= wanted
+        ]
+        call = CURRENT.get()
+        to_call = call is not None and not call.closed and level in call.levels
+        if not connections and not to_call:
             return
         try:
             text = redact(self.format(record), self.secrets())
         except Exception:  # noqa: BLE001 - a record that cannot be formatted is not worth a crash
             return
-        level = mcp_level(record.levelno)
         data = {"message": text}
-        for key, (connection, wanted) in list(self.targets.items()):
-            if record.levelno >= wanted:
-                self._send(key, lambda c=connection: c.log(level, data, logger=record.name))
-        call = CURRENT.get()
-        ctx = call.ctx if call is not None else None
-        if call is not None and ctx is not None and ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+        for key, connection in connections:
+            self._send(key, lambda c=connection: c.log(level, data, logger=record.name))
+        if to_call and call is not None:
+            ctx = call.ctx
             task = self._send(
                 None,
                 lambda: ctx.session.send_log_message(

@@ -57,8 +57,11 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
         ctx = next((a for a in list(args) + list(kwargs.values()) if isinstance(a, Context)), None)
-        async with client_logging.call_scope(ctx):  # records logged during the call may go to its client
+        call, token = client_logging.enter_call(ctx)  # records logged in the call may go to its client
+        try:
             return await _run(fn, ctx, args, kwargs)
+        finally:
+            await client_logging.leave_call(call, token)
 
     return wrapper
 
