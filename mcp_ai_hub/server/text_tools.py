@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from ..capabilities import text as text_capability
-from ..errors import HubError
 from ..hub import Hub
 from ..shapes import GenerateTextOut
 from . import long_answers, text_many
-from .progress import CallProgress, StreamProgress
+from .progress import Beating, CallProgress, StreamProgress
 from .results import GENERATION, hub_of, ok, tool_errors
 from .tool_cache import tool
 
@@ -53,16 +51,8 @@ async def _one(ctx: Context, hub: Hub, build: text_many.Ask, model: str) -> Call
     resolved, request = build(model)
     generator = hub.capability(resolved.provider, "text")
     reporter = StreamProgress(CallProgress(ctx), PROGRESS_INTERVAL)
-    failure: HubError | None = None
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(reporter.heartbeat)
-        try:
-            result = await generator.generate_text(hub, resolved, request, reporter)
-        except HubError as exc:  # re-raised below, outside the task group, so it is not wrapped
-            failure = exc
-        tg.cancel_scope.cancel()
-    if failure is not None:
-        raise failure
+    async with Beating(reporter.heartbeat):
+        result = await generator.generate_text(hub, resolved, request, reporter)
     out = result.to_dict()
     extra = await long_answers.keep(hub, [out])
     return ok(_summary(out, result.provider_model), out, extra, hub=hub)
