@@ -3,9 +3,7 @@ are always on (421 for a foreign Host, 403 for a foreign Origin, 401 without the
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 
 from mcp_ai_hub.config import Settings, SettingsError
 from mcp_ai_hub.server.http_mode import allowed_hosts, http_token, is_loopback
-from tests.test_http_transport import free_port
+from tests.http_server import free_port, wait_listening
 from tests.test_stdio import child_env, hub_command
 
 pytestmark = pytest.mark.anyio
@@ -33,15 +31,7 @@ async def serving(workdir: Path, env: dict[str, str], host: str):
         [hub_command(), "--transport", "http", "--host", host, "--port", str(port)], cwd=workdir,
         env=child_env(workdir, env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                assert time.monotonic() < deadline, "HTTP server did not start"
-                await anyio.sleep(0.1)
+        await anyio.to_thread.run_sync(wait_listening, proc, port)
         yield f"http://127.0.0.1:{port}/mcp"
     finally:
         proc.terminate()

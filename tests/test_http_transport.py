@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
 
 import anyio
 import pytest
 
+from tests.http_server import free_port, wait_listening
 from tests.test_stdio import child_env, hub_command
 
 pytestmark = pytest.mark.anyio
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_streamable_http_transport_lists_tools_and_calls_them(workdir, hub_env):
@@ -28,15 +22,7 @@ async def test_streamable_http_transport_lists_tools_and_calls_them(workdir, hub
        [hub_command(), "--transport", "http", "--port", str(port)], cwd=workdir,
                             env=child_env(workdir, hub_env()), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "HTTP server did not start"
-                await anyio.sleep(0.1)
+        await anyio.to_thread.run_sync(wait_listening, proc, port)
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             tools = [t.name for t in (await client.list_tools()).tools]
             result = await client.call_tool("list_models", {"capability": "video"})

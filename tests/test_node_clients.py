@@ -6,15 +6,14 @@ restricted to the scenarios that apply to this server and compared with a baseli
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.http_server import free_port, wait_listening
 from tests.node_clients import CLIENTS, NodeTools, install, run
 from tests.test_stdio import child_env, hub_command
 
@@ -34,11 +33,6 @@ def clients() -> NodeTools:
     return install()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @contextmanager
 def http_hub(workdir: Path, env: dict[str, str]) -> Iterator[str]:
@@ -52,15 +46,7 @@ def http_hub(workdir: Path, env: dict[str, str]) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                assert time.monotonic() < deadline, "the HTTP server did not start"
-                time.sleep(0.1)
+        wait_listening(proc, port)
         yield f"http://127.0.0.1:{port}/mcp"
     finally:
         proc.terminate()
