@@ -26,7 +26,7 @@ import anyio
 from ..errors import StorageError
 from .sqlite_store import _COLUMNS, _encode, _row_to_job
 from .states import ACTIVE
-from .store import Job
+from .store import Job, recent_filter
 
 log = logging.getLogger("mcp_ai_hub.jobs")
 
@@ -217,14 +217,7 @@ class PgJobStore:
         return _row_to_job(row) if row else None
 
     async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
-        where, args = [], []
-        if status:
-            where.append("status = %s")
-            args.append(status)
-        if kind:
-            where.append("kind = %s")
-            args.append(kind)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, args = recent_filter(status, kind, "%s")
         rows = await self._run(
             f"{_SELECT} {clause} ORDER BY created_at DESC LIMIT %s", (*args, limit), fetch="all"
         )

@@ -20,7 +20,7 @@ import anyio
 
 from ..errors import StorageError
 from .states import ACTIVE
-from .store import Job
+from .store import Job, recent_filter
 
 SCHEMA_VERSION = 1
 OPEN_ATTEMPTS = 5
@@ -167,14 +167,7 @@ class SqliteJobStore:
 
     async def recent(self, status: str = "", limit: int = 20, kind: str = "") -> list[Job]:
         def read() -> list[Job]:
-            where, args = [], []
-            if status:
-                where.append("status = ?")
-                args.append(status)
-            if kind:
-                where.append("kind = ?")
-                args.append(kind)
-            clause = f"WHERE {' AND '.join(where)}" if where else ""
+            clause, args = recent_filter(status, kind, "?")
             rows = self._conn.execute(
                 f"SELECT {','.join(_COLUMNS)} FROM jobs {clause} ORDER BY created_at DESC LIMIT ?",
                 (*args, limit),

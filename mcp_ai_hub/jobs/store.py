@@ -109,6 +109,19 @@ def owner_is_dead(owner: str | None) -> bool:
     return False
 
 
+def recent_filter(status: str, kind: str, mark: str) -> tuple[str, list[str]]:
+    """The WHERE clause (or "") and its arguments of a store's `recent`, in the driver's
+    placeholder style (`?` for SQLite, `%s` for PostgreSQL)."""
+    where, args = [], []
+    if status:
+        where.append(f"status = {mark}")
+        args.append(status)
+    if kind:
+        where.append(f"kind = {mark}")
+        args.append(kind)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), args
+
+
 class JobStore(Protocol):
     """Where jobs live. Every method runs without blocking the event loop."""
 
