@@ -11,6 +11,8 @@ import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from tests.subscriptions import UpdateListener
+
 pytestmark = [pytest.mark.anyio, pytest.mark.both_generations,
               pytest.mark.filterwarnings("ignore:resources/subscribe is removed")]
 
@@ -93,35 +95,15 @@ async def test_the_jobs_resource_reads_the_live_status(connect, hub_env, fakes):
 
 async def test_subscribers_hear_of_status_changes(connect, hub_env, fakes, mode):
     fakes["fal"].state["hold"] = True
-    heard: list[str] = []
-    got = anyio.Event()
-
-    async def on_message(message) -> None:
-        root = getattr(message, "root", message)
-        if getattr(root, "method", "") == "notifications/resources/updated":
-            heard.append(str(root.params.uri))
-            got.set()
-
-    kwargs = {"message_handler": on_message} if mode == "legacy" else {}
-    async with connect(hub_env("fal", **FAST), **kwargs) as client:
+    listener = UpdateListener(mode)
+    async with connect(hub_env("fal", **FAST), **listener.client_kwargs()) as client:
         job_id = (await start(client)).structured_content["job_id"]
         uri = f"jobs://{job_id}"
         assert client.server_capabilities.resources.subscribe is True
-        if mode == "legacy":
-            await client.subscribe_resource(uri)
-            fakes["fal"].state["hold"] = False
-            with anyio.fail_after(15):
-                await got.wait()
-        else:
-            async with client.listen(resource_subscriptions=[uri]) as sub:
-                fakes["fal"].state["hold"] = False
-                with anyio.fail_after(15):
-                    async for event in sub:
-                        heard.append(str(event.uri))
-                        break
+        await listener.first_update(client, uri, lambda: fakes["fal"].state.update(hold=False), 15)
         await client.call_tool("get_job", {"job_id": job_id, "wait_seconds": 10})
         final = await read_job(client, job_id)
-    assert heard and set(heard) == {uri}
+    assert listener.heard and set(listener.heard) == {uri}
     assert final["status"] == "succeeded"
 
 

@@ -22,6 +22,7 @@ from mcp_ai_hub.jobs.store import Job
 from mcp_ai_hub.jobs.stores import open_job_store
 from mcp_ai_hub.providers.fal import queue as fal_queue
 from tests import pg_server
+from tests.subscriptions import UpdateListener
 
 pytestmark = pytest.mark.anyio
 VIDEO = "fal-ai/minimax/video-01"
@@ -234,37 +235,18 @@ async def test_a_subscriber_on_one_replica_hears_of_a_job_another_replica_runs(
     connect, hub_env, fakes, mode, pg_url
 ):
     fakes["fal"].state["hold"] = True
-    heard: list[str] = []
-    got = anyio.Event()
-
-    async def on_message(message) -> None:
-        root = getattr(message, "root", message)
-        if getattr(root, "method", "") == "notifications/resources/updated":
-            heard.append(str(root.params.uri))
-            got.set()
+    listener = UpdateListener(mode)
 
     # the reader's key-less replica never polls fal jobs: every change it hears comes from the other
     env = hub_env("fal", AI_HUB_JOB_STORE=pg_url, AI_HUB_POLL_INTERVAL="0.01")
     reader_env = {k: v for k, v in env.items() if k != "FAL_KEY"}
-    kwargs = {"message_handler": on_message} if mode == "legacy" else {}
-    async with connect(env) as runner, connect(reader_env, **kwargs) as reader:
+    async with connect(env) as runner, connect(reader_env, **listener.client_kwargs()) as reader:
         started = await runner.call_tool(
             "generate_video", {"prompt": "a fox", "model": f"fal/{VIDEO}", "wait_seconds": 0}
         )
         job_id = started.structured_content["job_id"]
         uri = f"jobs://{job_id}"
-        if mode == "legacy":
-            await reader.subscribe_resource(uri)
-            fakes["fal"].state["hold"] = False
-            with anyio.fail_after(10):
-                await got.wait()
-        else:
-            async with reader.listen(resource_subscriptions=[uri]) as sub:
-                fakes["fal"].state["hold"] = False
-                with anyio.fail_after(10):
-                    async for event in sub:
-                        heard.append(str(event.uri))
-                        break
+        await listener.first_update(reader, uri, lambda: fakes["fal"].state.update(hold=False), 10)
         final = await reader.call_tool("get_job", {"job_id": job_id, "wait_seconds": 10})
-    assert heard and set(heard) == {uri}
+    assert listener.heard and set(listener.heard) == {uri}
     assert final.structured_content["status"] == "succeeded"
