@@ -32,8 +32,8 @@ GENERAL = {
     "image": (
         "A parameter the model cannot honour is refused with [invalid_argument] naming it, never dropped; "
         "approximations (a size sent as the closest aspect ratio) are listed in `notes`. Queued providers "
-        "(fal, WaveSpeed) run as jobs: the call waits up to wait_seconds, then returns `job` to follow "
-        "with get_job."
+        "(their notes below say so) run as jobs: the call waits up to wait_seconds, then returns `job` "
+        "to follow with get_job."
     ),
     "speech": (
         "text, or speakers [{speaker, voice, text}] for a dialogue. voice empty = the model's default; "

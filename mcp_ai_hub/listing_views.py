@@ -65,7 +65,7 @@ def without_nulls(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k in ALWAYS or v not in (None, "", [], {})}
 
 
-def detailed(hub: Hub, out: dict[str, Any]) -> dict[str, Any]:
+def detailed(out: dict[str, Any]) -> dict[str, Any]:
     """The full view: every entry with its fields (empty ones left out) and the presets in full."""
     view = {**out, "models": [without_nulls(r) for r in out["models"]]}
     view.pop("refresh_errors", None)

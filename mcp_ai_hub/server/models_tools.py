@@ -83,7 +83,7 @@ def register(mcp: MCPServer, hub: Hub) -> None:
         if model.strip():
             view = listing_views.one_model(hub, out, model)
         elif detail:
-            view = listing_views.detailed(hub, out)
+            view = listing_views.detailed(out)
         else:
             view = listing_views.compact(out)
         if refresh:  # the answer to "refresh": {} when every listing came back

@@ -16,6 +16,7 @@ most of what building the server costs, and clients spawn the server for every s
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -49,15 +50,13 @@ class Recorded:
     description: str
     annotations: ToolAnnotations | None
 
+    def described(self) -> tuple[str, str, str, str]:
+        """What the built definition depends on, besides the code: signature and registration."""
+        signature = str(inspect.signature(inspect.unwrap(self.fn)))
+        return signature, self.title, self.description, repr(self.annotations)
+
     def key(self) -> tuple:
-        inner = inspect.unwrap(self.fn)
-        return (
-            inner.__code__,
-            str(inspect.signature(inner)),
-            self.title,
-            self.description,
-            repr(self.annotations),
-        )
+        return (inspect.unwrap(self.fn).__code__, *self.described())
 
 
 def _build(recorded: Recorded) -> Tool:
@@ -77,8 +76,10 @@ def _build(recorded: Recorded) -> Tool:
     return built.model_copy(update={"fn": recorded.fn})
 
 
+@functools.cache
 def _source_digest() -> str:
-    """Sizes and modification times of the package's Python files: any edit changes it."""
+    """Sizes and modification times of the package's Python files (any edit changes it), read once
+    per process: the code a process runs does not change under it."""
     parts = []
     for root, dirs, files in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -123,10 +124,7 @@ class LazyTools:
         tools.update(ordered)
 
     def _key(self) -> str:
-        described = [
-            (name, str(inspect.signature(inspect.unwrap(r.fn))), r.title, r.description, repr(r.annotations))
-            for name, r in self.recorded.items()
-        ]
+        described = [(name, *r.described()) for name, r in self.recorded.items()]
         return hashlib.sha256(json.dumps([__version__, _source_digest(), described]).encode()).hexdigest()
 
     def cached(self) -> list[MCPTool] | None:
